@@ -1,0 +1,65 @@
+namespace MountStore.Core.Storage;
+
+/// <summary>
+/// One container or bucket, seen as a flat space of keys. Everything the filesystem needs from
+/// a store and nothing more: it never sees a path or an inode, and the filesystem never sees an
+/// HTTP header. Every failure is an <see cref="ObjectStoreException"/> subtype.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>Where this store points, for logs and errors, e.g. <c>swift://photos</c>. Never holds a secret.</summary>
+    string Description { get; }
+
+    /// <summary>What this store can hold: name length, part sizes and counts, object size.</summary>
+    StoreLimits Limits { get; }
+
+    /// <summary>
+    /// Checks that the credentials work and the container exists. Throws
+    /// <see cref="AuthenticationFailedException"/> or <see cref="ContainerNotFoundException"/>.
+    /// </summary>
+    Task VerifyAccessAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of the keys under <paramref name="prefix"/>, in the store's byte order. With a
+    /// delimiter, keys that continue past it after the prefix are rolled up into
+    /// <see cref="ListingPage.CommonPrefixes"/>. Pass the page's <see cref="ListingPage.ContinuationToken"/>
+    /// back to get the next page; null means the listing is complete.
+    /// </summary>
+    Task<ListingPage> ListAsync(ListRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Size, ETag, dates, content type and user metadata of one object; null when absent.</summary>
+    Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The object's bytes, or the bytes of <paramref name="range"/>. A range that starts at or
+    /// past the end yields an empty stream; one that runs past the end is cut at the end.
+    /// Throws <see cref="ObjectNotFoundException"/> when the object is absent.
+    /// </summary>
+    Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a whole object in one request, replacing any previous one (and, on stores that keep
+    /// them apart, the previous version's segments). The bytes are checked against the ETag the
+    /// store returns. A non-seekable stream is not retried once sending has begun.
+    /// </summary>
+    Task<ObjectInfo> PutAsync(string key, Stream content, ObjectWriteOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Server-side copy of <paramref name="sourceKey"/> to <paramref name="destinationKey"/>, an
+    /// independent object afterwards. With <paramref name="replaceMetadata"/> the copy gets exactly
+    /// that user metadata; without, it keeps the source's.
+    /// </summary>
+    Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, IReadOnlyDictionary<string, string>? replaceMetadata, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes an object, and its segments for a large object. Deleting an absent object is not
+    /// an error (stores answer that differently; callers know from their cache what existed).
+    /// </summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts an upload made of numbered parts (Swift SLO, S3 multipart). Nothing is visible
+    /// under <paramref name="key"/> until <see cref="ISegmentedUpload.CompleteAsync"/> succeeds.
+    /// </summary>
+    Task<ISegmentedUpload> BeginSegmentedUploadAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken);
+}

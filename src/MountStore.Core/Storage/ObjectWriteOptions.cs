@@ -1,0 +1,14 @@
+namespace MountStore.Core.Storage;
+
+/// <summary>How to write an object: its content type and user metadata (keys without the store's prefix).</summary>
+public sealed record ObjectWriteOptions
+{
+    /// <summary>Writes with no content type (the store's default) and no metadata.</summary>
+    public static readonly ObjectWriteOptions Default = new();
+
+    /// <summary>The object's Content-Type; null lets the store choose.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>User metadata, e.g. <c>mtime</c> → <c>1700000000.5</c>. ASCII keys and values.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = ObjectInfo.NoMetadata;
+}

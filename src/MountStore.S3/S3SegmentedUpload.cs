@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MountStore.Core.Resilience;
+using MountStore.Core.Storage;
+
+namespace MountStore.S3;
+
+/// <summary>
+/// An S3 multipart upload. Each part goes with its Content-MD5 (the server refuses a part that
+/// arrived damaged) and its returned ETag is compared with our MD5; completion is checked
+/// against the multipart ETag the parts imply.
+/// </summary>
+internal sealed class S3SegmentedUpload(S3ObjectStore store, string key, string uploadId) : ISegmentedUpload
+{
+    public string Key => key;
+
+    /// <summary>The server's id for this upload.</summary>
+    public string UploadId => uploadId;
+
+    public async Task<UploadedPart> UploadPartAsync(int partNumber, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        if (partNumber > store.Limits.MaxParts)
+            throw new ObjectStoreException($"upload part {partNumber}", key, null, $"S3 takes at most {store.Limits.MaxParts} parts per object");
+        var md5 = System.Security.Cryptography.MD5.HashData(data.Span);
+        var response = await store.RunAsync(RequestKind.Data, $"upload part {partNumber}", key, ct =>
+        {
+            var stream = MemoryMarshal.TryGetArray(data, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(data.ToArray(), writable: false);
+            return store.Client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = store.Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartNumber = partNumber,
+                InputStream = stream,
+                PartSize = data.Length,
+                MD5Digest = Convert.ToBase64String(md5),
+                UseChunkEncoding = false,
+            }, ct);
+        }, cancellationToken).ConfigureAwait(false);
+        var sent = Convert.ToHexStringLower(md5);
+        var stored = ETags.Normalize(response.ETag);
+        if (stored != sent)
+            throw new IntegrityException($"upload part {partNumber}", key, $"part stored with ETag {stored}, we sent MD5 {sent}");
+        return new UploadedPart(partNumber, data.Length, sent);
+    }
+
+    public async Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+    {
+        if (parts.Count == 0) throw new ObjectStoreException("complete upload", key, null, "no parts were uploaded");
+        var ordered = parts.OrderBy(p => p.PartNumber).ToList();
+        var response = await store.RunAsync(RequestKind.Metadata, "complete upload", key, ct => store.Client.CompleteMultipartUploadAsync(
+            new CompleteMultipartUploadRequest
+            {
+                BucketName = store.Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = ordered.Select(p => new PartETag(p.PartNumber, p.ETag)).ToList(),
+            }, ct), cancellationToken).ConfigureAwait(false);
+
+        var expected = ETags.MultipartS3(ordered.Select(p => p.ETag));
+        var stored = ETags.Normalize(response.ETag);
+        if (stored.Contains('-') && stored != expected)
+            throw new IntegrityException("complete upload", key, $"the object's ETag is {stored}, the parts we sent make {expected}");
+        var info = await store.HeadAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new IntegrityException("complete upload", key, "the upload completed but the object is not there");
+        var total = ordered.Sum(p => p.Size);
+        if (info.Size != total)
+            throw new IntegrityException("complete upload", key, $"the object is {info.Size} bytes, the parts add up to {total}");
+        return info;
+    }
+
+    public async Task AbortAsync(CancellationToken cancellationToken)
+    {
+        await store.RunAsync(RequestKind.Metadata, "abort upload", key, async ct =>
+        {
+            try
+            {
+                return await store.Client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest
+                {
+                    BucketName = store.Bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                }, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+            {
+                return null; // already aborted or completed
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

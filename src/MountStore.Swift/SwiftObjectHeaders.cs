@@ -1,0 +1,42 @@
+using System.Globalization;
+using MountStore.Core.Storage;
+
+namespace MountStore.Swift;
+
+/// <summary>Reads and writes what Swift keeps in object headers: metadata, size, ETag, large-object markers.</summary>
+internal static class SwiftObjectHeaders
+{
+    public const string MetaPrefix = "X-Object-Meta-";
+
+    /// <summary>An <see cref="ObjectInfo"/> from a HEAD or GET response; the size from Content-Range when ranged.</summary>
+    public static ObjectInfo Read(string key, HttpResponseMessage response)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in SwiftHttp.AllHeaders(response))
+        {
+            if (name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
+                metadata[name[MetaPrefix.Length..].ToLowerInvariant()] = value;
+        }
+        var size = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? 0;
+        var modified = response.Content.Headers.LastModified ?? DateTimeOffset.UnixEpoch;
+        // X-Timestamp has sub-second precision where Last-Modified has whole seconds
+        if (double.TryParse(SwiftHttp.Header(response, "X-Timestamp"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ts))
+            modified = DateTimeOffset.FromUnixTimeMilliseconds((long)(ts * 1000));
+        var segmented = SwiftHttp.Header(response, "X-Static-Large-Object") is { } slo && slo.Equals("true", StringComparison.OrdinalIgnoreCase)
+            || SwiftHttp.Header(response, "X-Object-Manifest") is not null;
+        return new ObjectInfo(key, size, SwiftHttp.ETag(response),
+            modified, response.Content.Headers.ContentType?.ToString(), metadata)
+        {
+            IsSegmented = segmented,
+        };
+    }
+
+    /// <summary>Adds user metadata and content type to a write request.</summary>
+    public static void Write(HttpRequestMessage request, ObjectWriteOptions options)
+    {
+        foreach (var (name, value) in options.Metadata)
+            request.Headers.TryAddWithoutValidation(MetaPrefix + name, value);
+        if (options.ContentType is not null && request.Content is not null)
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", options.ContentType);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using MountStore.Core.Resilience;
+using MountStore.Core.Storage;
+
+namespace MountStore.Swift;
+
+/// <summary>
+/// A Static Large Object in the making. Segments go to <c>&lt;container&gt;_segments</c> under
+/// <c>&lt;key&gt;/slo/&lt;timestamp&gt;/&lt;upload id&gt;/&lt;part&gt;</c> (python-swiftclient's
+/// layout, plus an id so two uploads of one key never share segments). Each segment is sent with
+/// its MD5 so Swift verifies it; the manifest lists every segment's ETag and size so Swift checks
+/// the set again before the object appears.
+/// </summary>
+internal sealed class SwiftSegmentedUpload : ISegmentedUpload
+{
+    private readonly SwiftObjectStore _store;
+    private readonly ObjectWriteOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _segmentPrefix;
+
+    public SwiftSegmentedUpload(SwiftObjectStore store, string key, ObjectWriteOptions options, ILogger logger)
+    {
+        _store = store;
+        _options = options;
+        _logger = logger;
+        Key = key;
+        var stamp = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0).ToString("F6", CultureInfo.InvariantCulture);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var prefix = $"{key}/slo/{stamp}/{id}/";
+        // a key near the name limit leaves no room for the suffix: name such segments by hash
+        if (System.Text.Encoding.UTF8.GetByteCount(prefix) + 8 > store.Limits.MaxKeyBytes)
+            prefix = $".mountstore-long-names/{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))}/slo/{stamp}/{id}/";
+        _segmentPrefix = prefix;
+    }
+
+    public string Key { get; }
+
+    /// <summary>Where this upload's segments live, for tests and cleanup.</summary>
+    public string SegmentPrefix => _segmentPrefix;
+
+    private string SegmentName(int partNumber) => _segmentPrefix + partNumber.ToString("D8", CultureInfo.InvariantCulture);
+
+    public async Task<UploadedPart> UploadPartAsync(int partNumber, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var limits = _store.Limits;
+        ArgumentOutOfRangeException.ThrowIfLessThan(partNumber, 1);
+        if (partNumber > limits.MaxParts)
+            throw new ObjectStoreException($"upload part {partNumber}", Key, null, $"this store takes at most {limits.MaxParts} segments per object");
+        if (data.Length == 0)
+            throw new ObjectStoreException($"upload part {partNumber}", Key, null, "a segment cannot be empty");
+
+        var md5 = ETags.Md5Hex(data.Span);
+        var name = SegmentName(partNumber);
+        var operation = $"upload part {partNumber}";
+        using var response = await _store.Connection.SendAsync(RequestKind.Data, operation, Key, url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _store.SegmentContainer, name))
+            {
+                Content = new ReadOnlyMemoryContent(data),
+            };
+            // Swift checks the body against this and answers 422 when they differ
+            request.Headers.TryAddWithoutValidation("ETag", md5);
+            return request;
+        }, cancellationToken).ConfigureAwait(false);
+        await _store.ThrowUnlessSuccessAsync(response, operation, Key, SwiftObjectStore.Missing.Container, cancellationToken).ConfigureAwait(false);
+        var stored = SwiftHttp.ETag(response);
+        if (stored != md5)
+            throw new IntegrityException(operation, Key, $"segment stored with MD5 {stored}, we sent {md5}");
+        return new UploadedPart(partNumber, data.Length, md5);
+    }
+
+    public async Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+    {
+        if (parts.Count == 0) throw new ObjectStoreException("complete upload", Key, null, "no parts were uploaded");
+        var ordered = parts.OrderBy(p => p.PartNumber).ToList();
+        if (ordered.Select(p => p.PartNumber).Distinct().Count() != ordered.Count)
+            throw new IntegrityException("complete upload", Key, "the part list names a part twice");
+
+        var manifest = new JsonArray(ordered.Select(p => (JsonNode)new JsonObject
+        {
+            ["path"] = $"/{_store.SegmentContainer}/{SegmentName(p.PartNumber)}",
+            ["etag"] = p.ETag,
+            ["size_bytes"] = p.Size,
+        }).ToArray());
+
+        var previous = await _store.FindSegmentsAsync(Key, cancellationToken).ConfigureAwait(false);
+        using (var response = await _store.Connection.SendAsync(RequestKind.Metadata, "complete upload", Key, url =>
+               {
+                   var request = new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _store.Container, Key, "multipart-manifest=put"))
+                   {
+                       Content = JsonContent.Create(manifest),
+                   };
+                   request.Content.Headers.ContentType = null; // the object's own type, not the manifest's JSON
+                   SwiftObjectHeaders.Write(request, _options);
+                   return request;
+               }, cancellationToken).ConfigureAwait(false))
+        {
+            await _store.ThrowUnlessSuccessAsync(response, "complete upload", Key, SwiftObjectStore.Missing.Container, cancellationToken).ConfigureAwait(false);
+            var expected = ETags.SwiftSlo(ordered.Select(p => p.ETag));
+            var stored = SwiftHttp.ETag(response);
+            if (stored.Length > 0 && stored != expected)
+                throw new IntegrityException("complete upload", Key, $"the manifest's ETag is {stored}, expected {expected} from the parts we sent");
+        }
+
+        // the new object is in place: the segments of the one it replaced are garbage now
+        var ours = new HashSet<string>(ordered.Select(p => $"{_store.SegmentContainer}/{SegmentName(p.PartNumber)}"));
+        await _store.DeleteSegmentsAsync(previous, ours, cancellationToken).ConfigureAwait(false);
+        var info = await _store.HeadAsync(Key, cancellationToken).ConfigureAwait(false)
+            ?? throw new IntegrityException("complete upload", Key, "the manifest was accepted but the object is not there");
+        var total = ordered.Sum(p => p.Size);
+        if (info.Size != total)
+            throw new IntegrityException("complete upload", Key, $"the object is {info.Size} bytes, the parts add up to {total}");
+        return info;
+    }
+
+    public async Task AbortAsync(CancellationToken cancellationToken)
+    {
+        // list rather than trust our own record: a part whose answer was lost may still be stored
+        var segments = new List<(string, string)>();
+        string? marker = null;
+        do
+        {
+            var page = await _store.ListContainerAsync(_store.SegmentContainer, new ListRequest(_segmentPrefix, null, marker), cancellationToken).ConfigureAwait(false);
+            segments.AddRange(page.Objects.Select(o => (_store.SegmentContainer, o.Key)));
+            marker = page.ContinuationToken;
+        }
+        while (marker is not null);
+        _logger.LogDebug("aborting upload of {Key}: deleting {Count} segments", Key, segments.Count);
+        await _store.DeleteSegmentsAsync(segments, keep: null, cancellationToken).ConfigureAwait(false);
+    }
+}

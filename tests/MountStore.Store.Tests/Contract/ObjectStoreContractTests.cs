@@ -1,0 +1,411 @@
+using System.Security.Cryptography;
+using System.Text;
+using MountStore.Core.Storage;
+
+namespace MountStore.Store.Tests.Contract;
+
+/// <summary>
+/// What every <see cref="IObjectStore"/> must do, run against each store by a subclass. Each
+/// test writes below the fixture's run prefix, so runs never see each other's objects.
+/// </summary>
+public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : StoreFixture
+{
+    private const int MiB = 1 << 20;
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private IObjectStore Store => fixture.Store;
+
+    private string Key(string name, [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
+        $"{fixture.RunPrefix}{test}/{name}";
+
+    private static byte[] RandomBytes(int length)
+    {
+        var data = new byte[length];
+        Random.Shared.NextBytes(data);
+        return data;
+    }
+
+    private async Task<ObjectInfo> PutAsync(string key, byte[] data, ObjectWriteOptions? options = null)
+    {
+        using var stream = new MemoryStream(data);
+        return await Store.PutAsync(key, stream, options ?? ObjectWriteOptions.Default, None);
+    }
+
+    private async Task<byte[]> ReadAsync(string key, ByteRange? range = null)
+    {
+        await using var content = await Store.GetAsync(key, range, None);
+        using var copy = new MemoryStream();
+        await content.Stream.CopyToAsync(copy);
+        Assert.Equal(content.Length, copy.Length);
+        return copy.ToArray();
+    }
+
+    private async Task<(List<string> Objects, List<string> Prefixes, int Pages)> ListEverythingAsync(string prefix, string? delimiter, int pageSize)
+    {
+        var objects = new List<string>();
+        var prefixes = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var page = await Store.ListAsync(new ListRequest(prefix, delimiter, token, pageSize), None);
+            pages++;
+            objects.AddRange(page.Objects.Select(o => o.Key));
+            prefixes.AddRange(page.CommonPrefixes);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        return (objects, prefixes, pages);
+    }
+
+    [Fact]
+    public async Task Listing_with_delimiter_shows_one_level_of_nested_prefixes()
+    {
+        var root = Key("");
+        foreach (var name in new[] { "top.txt", "a/1.txt", "a/b/2.txt", "a/b/c/3.txt", "z/9.txt" })
+            await PutAsync(root + name, Encoding.UTF8.GetBytes(name));
+
+        var top = await ListEverythingAsync(root, "/", 1000);
+        Assert.Equal([root + "top.txt"], top.Objects);
+        Assert.Equal([root + "a/", root + "z/"], top.Prefixes);
+
+        var a = await ListEverythingAsync(root + "a/", "/", 1000);
+        Assert.Equal([root + "a/1.txt"], a.Objects);
+        Assert.Equal([root + "a/b/"], a.Prefixes);
+
+        var flat = await ListEverythingAsync(root, null, 1000);
+        Assert.Equal(5, flat.Objects.Count);
+        Assert.Empty(flat.Prefixes);
+    }
+
+    [Fact]
+    public async Task Listing_entries_carry_size_etag_and_date()
+    {
+        var key = Key("sized.bin");
+        var data = RandomBytes(1234);
+        var before = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await PutAsync(key, data);
+
+        var page = await Store.ListAsync(new ListRequest(Key(""), "/"), None);
+        var entry = Assert.Single(page.Objects);
+        Assert.Equal(key, entry.Key);
+        Assert.Equal(1234, entry.Size);
+        Assert.Equal(ETags.Md5Hex(data), entry.ETag);
+        Assert.InRange(entry.LastModified, before, DateTimeOffset.UtcNow.AddMinutes(5));
+    }
+
+    [Fact]
+    public async Task Listing_more_than_10000_objects_pages_through_all_of_them_in_order()
+    {
+        await fixture.EnsurePagingSetAsync();
+
+        var (objects, prefixes, pages) = await ListEverythingAsync(StoreFixture.PagingPrefix, "/", 1000);
+
+        Assert.Empty(prefixes);
+        Assert.Equal(StoreFixture.PagingSetSize, objects.Count);
+        Assert.Equal(Enumerable.Range(0, StoreFixture.PagingSetSize).Select(StoreFixture.PagingKey), objects);
+        Assert.True(pages >= 11, $"expected at least 11 pages of 1000, got {pages}");
+    }
+
+    [Fact]
+    public async Task Paging_through_common_prefixes_returns_each_entry_exactly_once()
+    {
+        var root = Key("");
+        var names = new List<string>();
+        foreach (var dir in new[] { "d1", "d2", "d3", "d4", "d5" })
+            for (var i = 0; i < 3; i++) names.Add($"{dir}/f{i}");
+        names.AddRange(["a.txt", "d2.txt", "e.txt", "m.txt"]);
+        await Parallel.ForEachAsync(names, async (n, _) => await PutAsync(root + n, [1]));
+
+        var (objects, prefixes, pages) = await ListEverythingAsync(root, "/", 2);
+
+        Assert.Equal(new[] { "a.txt", "d2.txt", "e.txt", "m.txt" }.Select(n => root + n), objects);
+        Assert.Equal(new[] { "d1/", "d2/", "d3/", "d4/", "d5/" }.Select(n => root + n), prefixes);
+        Assert.True(pages >= 5);
+    }
+
+    public static TheoryData<string> AwkwardNames => new()
+    {
+        "with space.txt",
+        "ünïcödé/ファイル.txt",
+        "emoji 😀.bin",
+        "percent%20sign%",
+        "question?mark",
+        "hash#tag",
+        "plus+sign",
+        "amp&eq=semi;colon",
+        "quote'dbl\"",
+        "tilde~star*paren()",
+    };
+
+    [Theory]
+    [MemberData(nameof(AwkwardNames))]
+    public async Task Awkward_names_round_trip_through_put_head_get_list_and_delete(string name)
+    {
+        var dir = Key(Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(name)))[..8] + "/");
+        var key = dir + name;
+        var data = Encoding.UTF8.GetBytes("content of " + name);
+
+        await PutAsync(key, data);
+
+        Assert.Equal(data.Length, (await Store.HeadAsync(key, None))!.Size);
+        Assert.Equal(data, await ReadAsync(key));
+        var listed = await ListEverythingAsync(dir, null, 1000);
+        Assert.Equal([key], listed.Objects);
+        await Store.DeleteAsync(key, None);
+        Assert.Null(await Store.HeadAsync(key, None));
+    }
+
+    [Fact]
+    public async Task Listing_order_is_utf8_byte_order()
+    {
+        var root = Key("");
+        // U+FF5E (3 UTF-8 bytes) sorts before U+1F600 (4 bytes) by bytes, after it in UTF-16
+        string[] names = ["A", "a", "é", "～", "😀"];
+        foreach (var n in names) await PutAsync(root + n, [1]);
+
+        var listed = await ListEverythingAsync(root, "/", 1000);
+
+        Assert.Equal(names.Select(n => root + n), listed.Objects);
+    }
+
+    [Fact]
+    public async Task Ranged_reads_at_the_boundaries_of_an_object()
+    {
+        var key = Key("thousand.bin");
+        var data = RandomBytes(1000);
+        await PutAsync(key, data);
+
+        Assert.Equal(data, await ReadAsync(key));
+        Assert.Equal(data[..1], await ReadAsync(key, new ByteRange(0, 1)));
+        Assert.Equal(data[999..], await ReadAsync(key, new ByteRange(999, 1)));
+        Assert.Equal(data[500..600], await ReadAsync(key, new ByteRange(500, 100)));
+        Assert.Equal(data[990..], await ReadAsync(key, new ByteRange(990, 100)));
+        Assert.Empty(await ReadAsync(key, new ByteRange(1000, 10)));
+        Assert.Empty(await ReadAsync(key, new ByteRange(5000, 1)));
+
+        await using var content = await Store.GetAsync(key, new ByteRange(100, 50), None);
+        Assert.Equal(100, content.Offset);
+        Assert.Equal(1000, content.Info.Size);
+    }
+
+    [Fact]
+    public async Task An_empty_object_reads_as_empty_with_or_without_a_range()
+    {
+        var key = Key("empty");
+        await PutAsync(key, []);
+
+        Assert.Empty(await ReadAsync(key));
+        Assert.Empty(await ReadAsync(key, new ByteRange(0, 10)));
+        Assert.Equal(0, (await Store.HeadAsync(key, None))!.Size);
+    }
+
+    [Fact]
+    public async Task Missing_objects_are_null_on_head_and_not_found_on_get_and_copy()
+    {
+        var key = Key("absent");
+        Assert.Null(await Store.HeadAsync(key, None));
+        var get = await Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.GetAsync(key, null, None));
+        Assert.Contains("absent", get.Message);
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => Store.CopyAsync(key, Key("copy"), null, None));
+    }
+
+    [Fact]
+    public async Task Metadata_and_content_type_round_trip()
+    {
+        var key = Key("table.csv");
+        var metadata = new Dictionary<string, string> { ["mtime"] = "1700000000.123456789", ["mode"] = "33188", ["uid"] = "1000" };
+        var put = await PutAsync(key, Encoding.UTF8.GetBytes("a,b\n1,2\n"), new ObjectWriteOptions { ContentType = "text/csv", Metadata = metadata });
+
+        var head = await Store.HeadAsync(key, None);
+        Assert.NotNull(head);
+        Assert.Equal("text/csv", head.ContentType);
+        foreach (var (name, value) in metadata) Assert.Equal(value, head.Metadata[name]);
+        Assert.Equal(put.ETag, head.ETag);
+
+        await using var content = await Store.GetAsync(key, null, None);
+        Assert.Equal("1700000000.123456789", content.Info.Metadata["mtime"]);
+    }
+
+    [Fact]
+    public async Task Put_replaces_an_existing_object()
+    {
+        var key = Key("replaced");
+        await PutAsync(key, Encoding.UTF8.GetBytes("first version"));
+        await PutAsync(key, Encoding.UTF8.GetBytes("second"));
+
+        Assert.Equal("second", Encoding.UTF8.GetString(await ReadAsync(key)));
+        Assert.Equal(6, (await Store.HeadAsync(key, None))!.Size);
+    }
+
+    [Fact]
+    public async Task Copy_keeps_metadata_unless_told_to_replace_it()
+    {
+        var source = Key("source");
+        var data = RandomBytes(4096);
+        await PutAsync(source, data, new ObjectWriteOptions { ContentType = "image/png", Metadata = new Dictionary<string, string> { ["mtime"] = "1", ["color"] = "blue" } });
+
+        var kept = await Store.CopyAsync(source, Key("kept"), null, None);
+        Assert.Equal("blue", kept.Metadata["color"]);
+        Assert.Equal(data, await ReadAsync(Key("kept")));
+
+        var replaced = await Store.CopyAsync(source, Key("replaced"), new Dictionary<string, string> { ["mtime"] = "2" }, None);
+        Assert.Equal("2", replaced.Metadata["mtime"]);
+        Assert.False(replaced.Metadata.ContainsKey("color"));
+        Assert.Equal("image/png", replaced.ContentType);
+        Assert.Equal(data, await ReadAsync(Key("replaced")));
+
+        // the source is untouched
+        Assert.Equal("blue", (await Store.HeadAsync(source, None))!.Metadata["color"]);
+    }
+
+    [Fact]
+    public async Task Copy_onto_itself_replaces_metadata_and_keeps_the_bytes()
+    {
+        var key = Key("self");
+        var data = RandomBytes(2048);
+        await PutAsync(key, data, new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["mtime"] = "1" } });
+
+        var updated = await Store.CopyAsync(key, key, new Dictionary<string, string> { ["mtime"] = "99", ["mode"] = "33261" }, None);
+
+        Assert.Equal("99", updated.Metadata["mtime"]);
+        Assert.Equal("33261", (await Store.HeadAsync(key, None))!.Metadata["mode"]);
+        Assert.Equal(data, await ReadAsync(key));
+    }
+
+    [Fact]
+    public async Task Delete_removes_the_object_and_deleting_again_is_fine()
+    {
+        var key = Key("doomed");
+        await PutAsync(key, [1, 2, 3]);
+
+        await Store.DeleteAsync(key, None);
+        await Store.DeleteAsync(key, None);
+
+        Assert.Null(await Store.HeadAsync(key, None));
+        Assert.Empty((await Store.ListAsync(new ListRequest(Key("")), None)).Objects);
+    }
+
+    [Fact]
+    public async Task Segmented_upload_assembles_parts_sent_out_of_order_and_in_parallel()
+    {
+        var key = Key("assembled.bin");
+        var parts = new[] { RandomBytes(5 * MiB), RandomBytes(5 * MiB), RandomBytes(MiB + 17) };
+        var upload = await Store.BeginSegmentedUploadAsync(key, new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["mtime"] = "42" } }, None);
+
+        Assert.Null(await Store.HeadAsync(key, None)); // nothing visible before completion
+        var sent = await Task.WhenAll(new[] { 3, 1, 2 }.Select(n => upload.UploadPartAsync(n, parts[n - 1], None)));
+        var info = await upload.CompleteAsync(sent, None);
+
+        var whole = parts.SelectMany(p => p).ToArray();
+        Assert.Equal(whole.Length, info.Size);
+        Assert.True(info.IsSegmented);
+        Assert.Equal("42", info.Metadata["mtime"]);
+        Assert.Equal(whole, await ReadAsync(key));
+        // a range across the first part boundary
+        Assert.Equal(whole[(5 * MiB - 10)..(5 * MiB + 10)], await ReadAsync(key, new ByteRange(5 * MiB - 10, 20)));
+        var listed = Assert.Single((await Store.ListAsync(new ListRequest(Key("")), None)).Objects);
+        Assert.Equal(whole.Length, listed.Size);
+    }
+
+    [Fact]
+    public async Task Aborting_a_segmented_upload_leaves_no_object_and_no_parts()
+    {
+        var key = Key("aborted.bin");
+        var upload = await Store.BeginSegmentedUploadAsync(key, ObjectWriteOptions.Default, None);
+        await upload.UploadPartAsync(1, RandomBytes(5 * MiB), None);
+        await upload.UploadPartAsync(2, RandomBytes(1024), None);
+
+        await upload.AbortAsync(None);
+        await upload.AbortAsync(None); // twice is harmless
+
+        Assert.Null(await Store.HeadAsync(key, None));
+        Assert.Equal(0, await fixture.CountStoredPartsAsync(key));
+    }
+
+    [Fact]
+    public async Task Deleting_a_segmented_object_removes_its_parts()
+    {
+        var key = Key("deleted-large.bin");
+        await UploadInPartsAsync(key, 5 * MiB, 1024);
+
+        await Store.DeleteAsync(key, None);
+
+        Assert.Null(await Store.HeadAsync(key, None));
+        Assert.Equal(0, await fixture.CountStoredPartsAsync(key));
+    }
+
+    [Fact]
+    public async Task Overwriting_a_segmented_object_leaves_no_orphaned_parts()
+    {
+        var key = Key("overwritten-large.bin");
+        await UploadInPartsAsync(key, 5 * MiB, 1024);
+        var before = await fixture.CountStoredPartsAsync(key);
+
+        var second = await UploadInPartsAsync(key, 5 * MiB, 2048);
+        Assert.Equal(second, await ReadAsync(key));
+        var afterSecond = await fixture.CountStoredPartsAsync(key);
+
+        await PutAsync(key, Encoding.UTF8.GetBytes("small now"));
+        Assert.Equal("small now", Encoding.UTF8.GetString(await ReadAsync(key)));
+        var afterPut = await fixture.CountStoredPartsAsync(key);
+
+        if (fixture.ServerKeepsPartsOfReplacedObjects)
+        {
+            // the server's own leak, exactly: nothing more left by the client than the server kept
+            Assert.Equal(2 * before, afterSecond);
+            Assert.Equal(2 * before, afterPut);
+        }
+        else
+        {
+            Assert.Equal(before, afterSecond); // the old segments went, the new ones stay
+            Assert.Equal(0, afterPut);
+        }
+    }
+
+    private async Task<byte[]> UploadInPartsAsync(string key, params int[] sizes)
+    {
+        var upload = await Store.BeginSegmentedUploadAsync(key, ObjectWriteOptions.Default, None);
+        var data = sizes.Select(RandomBytes).ToArray();
+        var parts = new List<UploadedPart>();
+        for (var i = 0; i < data.Length; i++) parts.Add(await upload.UploadPartAsync(i + 1, data[i], None));
+        await upload.CompleteAsync(parts, None);
+        return data.SelectMany(d => d).ToArray();
+    }
+
+    [Fact]
+    public async Task A_name_longer_than_the_store_holds_is_a_clear_invalid_name_error()
+    {
+        var key = Key("") + new string('n', Store.Limits.MaxKeyBytes);
+
+        var put = await Assert.ThrowsAsync<InvalidObjectNameException>(() => PutAsync(key, [1]));
+        Assert.Contains($"at most {Store.Limits.MaxKeyBytes}", put.Message);
+        await Assert.ThrowsAsync<InvalidObjectNameException>(() => Store.HeadAsync(key, None));
+        await Assert.ThrowsAsync<InvalidObjectNameException>(() => Store.BeginSegmentedUploadAsync(key, ObjectWriteOptions.Default, None));
+    }
+
+    [Fact]
+    public async Task A_put_from_a_non_seekable_stream_is_stored_whole()
+    {
+        var key = Key("piped");
+        var data = RandomBytes(300_000);
+
+        await Store.PutAsync(key, new ForwardOnlyStream(data), ObjectWriteOptions.Default, None);
+
+        Assert.Equal(data, await ReadAsync(key));
+    }
+
+    private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => base.Position; set => throw new NotSupportedException(); }
+    }
+}
+
+public sealed class InMemoryStoreContract(InMemoryStoreFixture f) : ObjectStoreContractTests<InMemoryStoreFixture>(f);
+
+public sealed class LocalSwiftStoreContract(LocalSwiftFixture f) : ObjectStoreContractTests<LocalSwiftFixture>(f);
+
+public sealed class LocalS3StoreContract(LocalS3Fixture f) : ObjectStoreContractTests<LocalS3Fixture>(f);

@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace MountStore.Testing;
+
+/// <summary>
+/// An HTTP handler between a store and the network that fails chosen requests with a status
+/// (503, 500, 429) or a connection reset, so the stores' own retry and re-login paths are
+/// exercised against the real server.
+/// </summary>
+public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+{
+    private readonly List<(Func<HttpRequestMessage, bool> Match, int Times, HttpStatusCode? Status)> _faults = [];
+    private int _injected;
+    private int _sent;
+
+    /// <summary>Requests that reached the server.</summary>
+    public int SentCount => Volatile.Read(ref _sent);
+
+    /// <summary>Faults injected so far.</summary>
+    public int InjectedCount => Volatile.Read(ref _injected);
+
+    /// <summary>The next <paramref name="times"/> requests that match fail with <paramref name="status"/>.</summary>
+    public void FailNext(Func<HttpRequestMessage, bool> match, int times, HttpStatusCode status)
+    {
+        lock (_faults) _faults.Add((match, times, status));
+    }
+
+    /// <summary>The next <paramref name="times"/> requests that match fail as a reset connection.</summary>
+    public void ResetNext(Func<HttpRequestMessage, bool> match, int times)
+    {
+        lock (_faults) _faults.Add((match, times, null));
+    }
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpStatusCode? status = null;
+        var fail = false;
+        lock (_faults)
+        {
+            for (var i = 0; i < _faults.Count; i++)
+            {
+                var f = _faults[i];
+                if (!f.Match(request)) continue;
+                fail = true;
+                status = f.Status;
+                _faults[i] = f with { Times = f.Times - 1 };
+                if (_faults[i].Times <= 0) _faults.RemoveAt(i);
+                break;
+            }
+        }
+        if (fail)
+        {
+            Interlocked.Increment(ref _injected);
+            if (status is null) throw new HttpRequestException("injected: connection reset by peer", new IOException("connection reset"));
+            return new HttpResponseMessage(status.Value) { RequestMessage = request, Content = new StringContent("injected failure") };
+        }
+        Interlocked.Increment(ref _sent);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,122 @@
+using MountStore.Core.Resilience;
+using MountStore.S3;
+using MountStore.Swift;
+using MountStore.Swift.Auth;
+
+namespace MountStore.Testing;
+
+/// <summary>
+/// The local Swift (+ s3api) server of servers/swift/start.sh. Tests call <see cref="EnsureRunningAsync"/>,
+/// which starts it (installing packages on a fresh machine) when it is not answering.
+/// </summary>
+public static class LocalSwiftServer
+{
+    /// <summary>The proxy's address.</summary>
+    public static readonly Uri Endpoint = new("http://127.0.0.1:8080");
+
+    /// <summary>v1 auth URL of tempauth.</summary>
+    public static readonly Uri AuthUrl = new("http://127.0.0.1:8080/auth/v1.0");
+
+    /// <summary>The tempauth user (also the S3 access key) and key (the S3 secret).</summary>
+    public const string User = "test:tester", Key = "testing";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static bool _running;
+
+    /// <summary>Starts the server unless it answers already.</summary>
+    public static async Task EnsureRunningAsync()
+    {
+        await Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_running || await IsHealthyAsync().ConfigureAwait(false))
+            {
+                _running = true;
+                return;
+            }
+            var script = Path.Combine(RepoPaths.Root, "servers", "swift", "start.sh");
+            (await ProcessRunner.RunAsync("bash", [script], timeout: TimeSpan.FromMinutes(10)).ConfigureAwait(false))
+                .EnsureSuccess("starting the local Swift server (servers/swift/start.sh)");
+            _running = await IsHealthyAsync().ConfigureAwait(false)
+                ? true
+                : throw new InvalidOperationException("servers/swift/start.sh finished but the proxy does not answer on :8080");
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<bool> IsHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(Endpoint, "/healthcheck")).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Retry settings for tests: quick backoff so fault tests finish fast.</summary>
+    public static RetryOptions TestRetry { get; } = new() { MaxRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) };
+
+    /// <summary>A Swift store on the local server with tempauth credentials.</summary>
+    public static SwiftObjectStore SwiftStore(string container, HttpMessageHandler? handler = null, string? key = null) => new(new SwiftStoreOptions
+    {
+        Container = container,
+        Authenticator = new V1Authenticator(AuthUrl, User, key ?? Key),
+        Retry = TestRetry,
+        Handler = handler,
+    });
+
+    /// <summary>An S3 store on the local server's s3api.</summary>
+    public static S3ObjectStore S3Store(string bucket, HttpMessageHandler? handler = null, string? secret = null) => new(new S3StoreOptions
+    {
+        Bucket = bucket,
+        Endpoint = Endpoint,
+        Region = "us-east-1",
+        AccessKey = User,
+        SecretKey = secret ?? Key,
+        Retry = TestRetry,
+        Handler = handler,
+    });
+
+    /// <summary>Creates a container (idempotent) through the Swift API.</summary>
+    public static async Task CreateContainerAsync(string container)
+    {
+        await EnsureRunningAsync().ConfigureAwait(false);
+        using var http = new HttpClient();
+        var (url, token) = await LoginAsync(http).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{url}/{Uri.EscapeDataString(container)}");
+        request.Headers.Add("X-Auth-Token", token);
+        using var response = await http.SendAsync(request).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A v1 login: storage URL and token, for raw requests in tests.</summary>
+    public static async Task<(string StorageUrl, string Token)> LoginAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, AuthUrl);
+        request.Headers.Add("X-Auth-User", User);
+        request.Headers.Add("X-Auth-Key", Key);
+        using var response = await http.SendAsync(request).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return (response.Headers.GetValues("X-Storage-Url").First(), response.Headers.GetValues("X-Auth-Token").First());
+    }
+
+    /// <summary>Environment for python-swiftclient's `swift` command against this server.</summary>
+    public static IReadOnlyDictionary<string, string> SwiftClientEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["ST_AUTH"] = AuthUrl.ToString(),
+        ["ST_USER"] = User,
+        ["ST_KEY"] = Key,
+    };
+}
