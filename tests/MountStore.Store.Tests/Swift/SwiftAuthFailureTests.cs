@@ -1,0 +1,100 @@
+using System.Net;
+using MountStore.Core.Storage;
+using MountStore.Swift;
+using MountStore.Swift.Auth;
+using MountStore.Testing;
+
+namespace MountStore.Store.Tests.Swift;
+
+/// <summary>Bad credentials, missing containers and refused tokens against the real server: each a typed, readable error.</summary>
+public sealed class SwiftAuthFailureTests : IAsyncLifetime
+{
+    private const string Container = "mountstore-auth";
+
+    public Task InitializeAsync() => LocalSwiftServer.CreateContainerAsync(Container);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_wrong_key_is_an_authentication_error_that_names_the_user_and_not_the_key()
+    {
+        using var store = LocalSwiftServer.SwiftStore(Container, key: "not-the-key");
+
+        var e = await Assert.ThrowsAsync<AuthenticationFailedException>(() => store.VerifyAccessAsync(CancellationToken.None));
+
+        Assert.Contains("test:tester", e.Message);
+        Assert.Contains("ST_KEY", e.Message);
+        Assert.DoesNotContain("not-the-key", e.Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_container_is_a_container_not_found_error()
+    {
+        using var store = LocalSwiftServer.SwiftStore("no-such-container-" + Guid.NewGuid().ToString("N")[..6]);
+
+        var e = await Assert.ThrowsAsync<ContainerNotFoundException>(() => store.VerifyAccessAsync(CancellationToken.None));
+        Assert.Contains("no such container", e.Message);
+        await Assert.ThrowsAsync<ContainerNotFoundException>(() => store.ListAsync(new ListRequest(""), CancellationToken.None));
+        await Assert.ThrowsAsync<ContainerNotFoundException>(() => store.PutAsync("x", new MemoryStream([1]), ObjectWriteOptions.Default, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_expired_preauthenticated_token_is_an_error_that_says_how_to_get_a_new_one()
+    {
+        using var http = new HttpClient();
+        var (storageUrl, _) = await LocalSwiftServer.LoginAsync(http);
+        using var store = new SwiftObjectStore(new SwiftStoreOptions
+        {
+            Container = Container,
+            Authenticator = new PreAuthenticatedToken(new Uri(storageUrl), "AUTH_tk00000000000000000000000000000000"),
+            Retry = LocalSwiftServer.TestRetry,
+        });
+
+        var e = await Assert.ThrowsAsync<AuthenticationFailedException>(() => store.VerifyAccessAsync(CancellationToken.None));
+
+        Assert.Equal(401, e.StatusCode);
+        Assert.Contains("swift auth", e.Message);
+    }
+
+    [Fact]
+    public async Task A_401_logs_in_again_once_and_the_request_succeeds()
+    {
+        using var faults = new FaultInjectingHandler();
+        using var store = LocalSwiftServer.SwiftStore(Container, faults);
+        await store.VerifyAccessAsync(CancellationToken.None);
+        Assert.Equal(1, store.Session.LoginCount);
+
+        faults.FailNext(r => r.Method == HttpMethod.Head && r.RequestUri!.AbsolutePath.EndsWith("/probe"), 1, HttpStatusCode.Unauthorized);
+        Assert.Null(await store.HeadAsync("probe", CancellationToken.None));
+
+        Assert.Equal(2, store.Session.LoginCount);
+    }
+
+    [Fact]
+    public async Task A_401_after_logging_in_again_is_final_and_does_not_loop()
+    {
+        using var faults = new FaultInjectingHandler();
+        using var store = LocalSwiftServer.SwiftStore(Container, faults);
+        await store.VerifyAccessAsync(CancellationToken.None);
+
+        faults.FailNext(r => r.RequestUri!.AbsolutePath.EndsWith("/probe"), 10, HttpStatusCode.Unauthorized);
+        var e = await Assert.ThrowsAsync<AuthenticationFailedException>(() => store.HeadAsync("probe", CancellationToken.None));
+
+        Assert.Equal(2, store.Session.LoginCount);
+        Assert.Equal(2, faults.InjectedCount);
+        Assert.Contains("fresh token", e.Message);
+    }
+
+    [Fact]
+    public async Task Concurrent_401s_share_one_new_login()
+    {
+        using var faults = new FaultInjectingHandler();
+        using var store = LocalSwiftServer.SwiftStore(Container, faults);
+        await store.VerifyAccessAsync(CancellationToken.None);
+
+        faults.FailNext(r => r.RequestUri!.AbsolutePath.Contains("/concurrent-"), 8, HttpStatusCode.Unauthorized);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.HeadAsync($"concurrent-{i}", CancellationToken.None)));
+
+        Assert.Equal(2, store.Session.LoginCount);
+    }
+}
