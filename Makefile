@@ -1,0 +1,43 @@
+# MountStore: every step a fresh machine needs lives here or in the scripts it calls.
+#   make test         build, start the local Swift (+S3) server when it is not running, run every test
+#   make server       start the local Swift + S3 server (servers/swift/start.sh; installs it if needed)
+#   make server-stop  stop it
+#   make bench-store  store clients against curl on the local server (writes bench-results/store.md)
+SHELL := /bin/bash
+CONFIG ?= Release
+DOTNET ?= dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: all build test server server-stop bench-store format clean
+
+all: build
+
+build:
+	$(DOTNET) build MountStore.sln -c $(CONFIG) -warnaserror
+
+# The test fixtures start the server themselves; starting it here first makes a broken install
+# fail fast with the script's own message instead of inside a test.
+test: build server
+	@set -o pipefail; $(DOTNET) test MountStore.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 \
+	  | tee test-output.log \
+	  | grep -E --line-buffered 'Passed!|Failed!|^\s+Failed |Error Message' ; status=$${PIPESTATUS[0]}; \
+	  passed=$$(grep -Eo 'Passed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
+	  failed=$$(grep -Eo 'Failed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
+	  echo "$$passed passed, $$failed failed"; exit $$status
+
+server:
+	bash servers/swift/start.sh
+
+server-stop:
+	bash servers/swift/stop.sh
+
+bench-store: build server
+	$(DOTNET) run --project tests/MountStore.Bench -c $(CONFIG) --no-build
+
+format:
+	$(DOTNET) format MountStore.sln
+
+clean:
+	$(DOTNET) clean MountStore.sln -c $(CONFIG)
+	rm -rf test-output.log bench-results

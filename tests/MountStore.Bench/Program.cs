@@ -1,0 +1,11 @@
+using System.Diagnostics;
+using MountStore.Bench;
+
+// make bench-store: our two store clients against curl on the same local server, in one run.
+var outputDir = args.Length > 0 ? args[0] : Path.Combine(MountStore.Testing.RepoPaths.Root, "bench-results");
+Directory.CreateDirectory(outputDir);
+var report = await StoreBenchmark.RunAsync();
+var path = Path.Combine(outputDir, "store.md");
+await File.WriteAllTextAsync(path, report);
+Console.WriteLine(report);
+Console.WriteLine($"written to {path}");
