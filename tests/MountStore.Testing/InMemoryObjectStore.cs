@@ -116,7 +116,8 @@ public sealed class InMemoryObjectStore : IObjectStore
     private ObjectInfo Store(string key, byte[] data, ObjectWriteOptions options, string etag, bool segmented)
     {
         var info = new ObjectInfo(key, data.Length, etag, _time.GetUtcNow(), options.ContentType ?? "application/octet-stream",
-            new Dictionary<string, string>(options.Metadata, StringComparer.OrdinalIgnoreCase)) { IsSegmented = segmented };
+            new Dictionary<string, string>(options.Metadata, StringComparer.OrdinalIgnoreCase))
+        { IsSegmented = segmented };
         lock (_lock) _objects[key] = new StoredObject(data, info);
         return info;
     }

@@ -8,17 +8,13 @@ namespace MountStore.Store.Tests.Resilience;
 /// Both real stores behind an HTTP fault injector: transient failures are retried and the
 /// operation succeeds; persistent ones end in a typed error naming operation, object and status.
 /// </summary>
-public sealed class StoreRetryTests : IAsyncLifetime
+public sealed class StoreRetryTests() : ContainerTestBase("mountstore-retry"), IAsyncLifetime
 {
-    private const string Container = "mountstore-retry";
 
-    public Task InitializeAsync() => LocalSwiftServer.CreateContainerAsync(Container);
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     public static TheoryData<string> Stores => new() { "swift", "s3" };
 
-    private static IObjectStore Create(string kind, FaultInjectingHandler faults) =>
+    private IObjectStore Create(string kind, FaultInjectingHandler faults) =>
         kind == "swift" ? LocalSwiftServer.SwiftStore(Container, faults) : LocalSwiftServer.S3Store(Container, faults);
 
     private static bool IsPartUpload(HttpRequestMessage r) =>

@@ -4,18 +4,14 @@ using MountStore.Testing;
 namespace MountStore.Store.Tests.S3;
 
 /// <summary>S3-side bad input against the local server, and the large-copy path.</summary>
-public sealed class S3FailureTests : IAsyncLifetime
+public sealed class S3FailureTests() : ContainerTestBase("mountstore-s3-extra"), IAsyncLifetime
 {
-    private const string Bucket = "mountstore-s3-extra";
 
-    public Task InitializeAsync() => LocalSwiftServer.CreateContainerAsync(Bucket);
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_wrong_secret_is_an_authentication_error_without_the_secret()
     {
-        using var store = LocalSwiftServer.S3Store(Bucket, secret: "wrong-secret-value");
+        using var store = LocalSwiftServer.S3Store(Container, secret: "wrong-secret-value");
 
         var e = await Assert.ThrowsAsync<AuthenticationFailedException>(() => store.VerifyAccessAsync(CancellationToken.None));
 
@@ -37,7 +33,7 @@ public sealed class S3FailureTests : IAsyncLifetime
     {
         using var store = new MountStore.S3.S3ObjectStore(new MountStore.S3.S3StoreOptions
         {
-            Bucket = Bucket,
+            Bucket = Container,
             Endpoint = LocalSwiftServer.Endpoint,
             AccessKey = LocalSwiftServer.User,
             SecretKey = LocalSwiftServer.Key,

@@ -7,13 +7,9 @@ using MountStore.Testing;
 namespace MountStore.Store.Tests.Swift;
 
 /// <summary>Bad credentials, missing containers and refused tokens against the real server: each a typed, readable error.</summary>
-public sealed class SwiftAuthFailureTests : IAsyncLifetime
+public sealed class SwiftAuthFailureTests() : ContainerTestBase("mountstore-auth"), IAsyncLifetime
 {
-    private const string Container = "mountstore-auth";
 
-    public Task InitializeAsync() => LocalSwiftServer.CreateContainerAsync(Container);
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_wrong_key_is_an_authentication_error_that_names_the_user_and_not_the_key()
