@@ -10,6 +10,7 @@ namespace MountStore.Testing;
 public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
 {
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times, HttpStatusCode? Status)> _faults = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _hangs = [];
     private int _injected;
     private int _sent;
 
@@ -31,9 +32,32 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
         lock (_faults) _faults.Add((match, times, null));
     }
 
+    /// <summary>The next <paramref name="times"/> requests that match never get an answer (until cancelled).</summary>
+    public void HangNext(Func<HttpRequestMessage, bool> match, int times)
+    {
+        lock (_faults) _hangs.Add((match, times));
+    }
+
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var hang = false;
+        lock (_faults)
+        {
+            var i = _hangs.FindIndex(h => h.Match(request));
+            if (i >= 0)
+            {
+                hang = true;
+                _hangs[i] = _hangs[i] with { Times = _hangs[i].Times - 1 };
+                if (_hangs[i].Times <= 0) _hangs.RemoveAt(i);
+            }
+        }
+        if (hang)
+        {
+            Interlocked.Increment(ref _injected);
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+
         HttpStatusCode? status = null;
         var fail = false;
         lock (_faults)

@@ -69,6 +69,38 @@ public sealed class StoreRetryTests() : ContainerTestBase("mountstore-retry"), I
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task A_request_that_hangs_is_cut_off_by_the_per_attempt_timeout_and_retried(string kind)
+    {
+        using var faults = new FaultInjectingHandler();
+        var retry = LocalSwiftServer.TestRetry with { MetadataRequestTimeout = TimeSpan.FromMilliseconds(300) };
+        IObjectStore store = kind == "swift"
+            ? new MountStore.Swift.SwiftObjectStore(new MountStore.Swift.SwiftStoreOptions
+            {
+                Container = Container,
+                Authenticator = new MountStore.Swift.Auth.V1Authenticator(LocalSwiftServer.AuthUrl, LocalSwiftServer.User, LocalSwiftServer.Key),
+                Retry = retry,
+                Handler = faults,
+            })
+            : new MountStore.S3.S3ObjectStore(new MountStore.S3.S3StoreOptions
+            {
+                Bucket = Container,
+                Endpoint = LocalSwiftServer.Endpoint,
+                Region = "us-east-1",
+                AccessKey = LocalSwiftServer.User,
+                SecretKey = LocalSwiftServer.Key,
+                Retry = retry,
+                Handler = faults,
+            });
+        faults.HangNext(r => r.Method == HttpMethod.Head, 2);
+
+        Assert.Null(await store.HeadAsync("hangs/absent.txt", CancellationToken.None));
+
+        Assert.Equal(2, faults.InjectedCount);
+        (store as IDisposable)?.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Giving_up_is_a_typed_error_naming_the_operation_the_object_and_the_status(string kind)
     {
         using var faults = new FaultInjectingHandler();
