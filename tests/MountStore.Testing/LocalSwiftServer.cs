@@ -69,23 +69,23 @@ public static class LocalSwiftServer
     public static RetryOptions TestRetry { get; } = new() { MaxRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) };
 
     /// <summary>A Swift store on the local server with tempauth credentials.</summary>
-    public static SwiftObjectStore SwiftStore(string container, HttpMessageHandler? handler = null, string? key = null) => new(new SwiftStoreOptions
+    public static SwiftObjectStore SwiftStore(string container, HttpMessageHandler? handler = null, string? key = null, RetryOptions? retry = null) => new(new SwiftStoreOptions
     {
         Container = container,
         Authenticator = new V1Authenticator(AuthUrl, User, key ?? Key),
-        Retry = TestRetry,
+        Retry = retry ?? TestRetry,
         Handler = handler,
     });
 
     /// <summary>An S3 store on the local server's s3api.</summary>
-    public static S3ObjectStore S3Store(string bucket, HttpMessageHandler? handler = null, string? secret = null) => new(new S3StoreOptions
+    public static S3ObjectStore S3Store(string bucket, HttpMessageHandler? handler = null, string? secret = null, RetryOptions? retry = null) => new(new S3StoreOptions
     {
         Bucket = bucket,
         Endpoint = Endpoint,
         Region = "us-east-1",
         AccessKey = User,
         SecretKey = secret ?? Key,
-        Retry = TestRetry,
+        Retry = retry ?? TestRetry,
         Handler = handler,
     });
 

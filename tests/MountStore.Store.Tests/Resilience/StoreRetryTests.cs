@@ -14,8 +14,8 @@ public sealed class StoreRetryTests() : ContainerTestBase("mountstore-retry"), I
 
     public static TheoryData<string> Stores => new() { "swift", "s3" };
 
-    private IObjectStore Create(string kind, FaultInjectingHandler faults) =>
-        kind == "swift" ? LocalSwiftServer.SwiftStore(Container, faults) : LocalSwiftServer.S3Store(Container, faults);
+    private IObjectStore Create(string kind, FaultInjectingHandler faults, MountStore.Core.Resilience.RetryOptions? retry = null) =>
+        kind == "swift" ? LocalSwiftServer.SwiftStore(Container, faults, retry: retry) : LocalSwiftServer.S3Store(Container, faults, retry: retry);
 
     private static bool IsPartUpload(HttpRequestMessage r) =>
         r.Method == HttpMethod.Put && (r.RequestUri!.Query.Contains("partNumber=") || r.RequestUri.AbsolutePath.Contains("_segments/"));
@@ -73,24 +73,7 @@ public sealed class StoreRetryTests() : ContainerTestBase("mountstore-retry"), I
     {
         using var faults = new FaultInjectingHandler();
         var retry = LocalSwiftServer.TestRetry with { MetadataRequestTimeout = TimeSpan.FromMilliseconds(300) };
-        IObjectStore store = kind == "swift"
-            ? new MountStore.Swift.SwiftObjectStore(new MountStore.Swift.SwiftStoreOptions
-            {
-                Container = Container,
-                Authenticator = new MountStore.Swift.Auth.V1Authenticator(LocalSwiftServer.AuthUrl, LocalSwiftServer.User, LocalSwiftServer.Key),
-                Retry = retry,
-                Handler = faults,
-            })
-            : new MountStore.S3.S3ObjectStore(new MountStore.S3.S3StoreOptions
-            {
-                Bucket = Container,
-                Endpoint = LocalSwiftServer.Endpoint,
-                Region = "us-east-1",
-                AccessKey = LocalSwiftServer.User,
-                SecretKey = LocalSwiftServer.Key,
-                Retry = retry,
-                Handler = faults,
-            });
+        var store = Create(kind, faults, retry);
         faults.HangNext(r => r.Method == HttpMethod.Head, 2);
 
         Assert.Null(await store.HeadAsync("hangs/absent.txt", CancellationToken.None));
