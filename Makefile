@@ -1,5 +1,6 @@
 # MountStore: every step a fresh machine needs lives here or in the scripts it calls.
-#   make test         build, start the local Swift (+S3) server when it is not running, run every test
+#   make build        compile everything; the runnable CLI is left at bin/mountstore
+#   make test         build, install FUSE, start the local Swift (+S3) server when needed, run every test
 #   make server       start the local Swift + S3 server (servers/swift/start.sh; installs it if needed)
 #   make server-stop  stop it
 #   make bench-store  store clients against curl on the local server (writes bench-results/store.md)
@@ -9,16 +10,22 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build test server server-stop bench-store format clean
+.PHONY: all build deps test server server-stop bench-store format clean
 
 all: build
 
 build:
 	$(DOTNET) build MountStore.sln -c $(CONFIG) -warnaserror
+	$(DOTNET) publish src/MountStore.Cli -c $(CONFIG) --no-build -o bin/mountstore.d -p:ErrorOnDuplicatePublishOutputFiles=false >/dev/null
+	ln -sfn mountstore.d/mountstore bin/mountstore
+
+# System packages for mounting and for the binding's layout test.
+deps:
+	bash scripts/install-fuse.sh
 
 # The test fixtures start the server themselves; starting it here first makes a broken install
 # fail fast with the script's own message instead of inside a test.
-test: build server
+test: deps build server
 	@set -o pipefail; $(DOTNET) test MountStore.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 \
 	  | tee test-output.log \
 	  | grep -E --line-buffered 'Passed!|Failed!|^\s+Failed |Error Message' ; status=$${PIPESTATUS[0]}; \

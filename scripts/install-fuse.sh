@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what mounting needs (fuse3: fusermount3 and libfuse3-3) and what the binding's layout
+# test needs (libfuse3-dev headers and gcc for native/fuse_layout.c). Idempotent; root only.
+set -euo pipefail
+packages=(fuse3 libfuse3-3 libfuse3-dev gcc libc6-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[[ -e /dev/fuse ]] || { echo "/dev/fuse is missing: modprobe fuse (or run the container with --device /dev/fuse)" >&2; exit 1; }

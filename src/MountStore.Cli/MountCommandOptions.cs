@@ -1,0 +1,115 @@
+using System.CommandLine;
+
+namespace MountStore.Cli;
+
+/// <summary>The options of `mountstore mount`, each documented once, next to its default.</summary>
+internal sealed class MountCommandOptions
+{
+    public Argument<string> Remote { get; } = new("REMOTE")
+    {
+        Description = "What to mount: swift://CONTAINER[/PREFIX] or s3://BUCKET[/PREFIX]. Credentials come from the environment (see below).",
+    };
+
+    public Argument<string> Directory { get; } = new("DIR")
+    {
+        Description = "An empty directory to show the files in.",
+    };
+
+    public Option<bool> ReadOnly { get; } = new("--read-only", "-r")
+    {
+        Description = "Refuse every change (EROFS), at the kernel and in MountStore.",
+    };
+
+    public Option<double> CacheTtl { get; } = new("--cache-ttl")
+    {
+        Description = "Seconds file attributes and folder listings are trusted before the store is asked again. Changes made elsewhere show after this long.",
+        DefaultValueFactory = _ => 30,
+    };
+
+    public Option<int> MaxCachedEntries { get; } = new("--max-cached-entries")
+    {
+        Description = "Most files and folders whose metadata is kept in memory (about 200 bytes each).",
+        DefaultValueFactory = _ => 100_000,
+    };
+
+    public Option<uint?> Uid { get; } = new("--uid")
+    {
+        Description = "Owner shown for files without uid metadata. Default: the user running mountstore.",
+    };
+
+    public Option<uint?> Gid { get; } = new("--gid")
+    {
+        Description = "Group shown for files without gid metadata. Default: the group running mountstore.",
+    };
+
+    public Option<string> FileMode { get; } = new("--file-mode")
+    {
+        Description = "Permissions (octal) of files without mode metadata.",
+        DefaultValueFactory = _ => "0644",
+    };
+
+    public Option<string> DirectoryMode { get; } = new("--dir-mode")
+    {
+        Description = "Permissions (octal) of folders.",
+        DefaultValueFactory = _ => "0755",
+    };
+
+    public Option<int> ReadAheadMiB { get; } = new("--read-ahead")
+    {
+        Description = "Most MiB one open file reads ahead of the reader (in parallel ranged GETs).",
+        DefaultValueFactory = _ => 64,
+    };
+
+    public Option<int> ReadAheadTotalMiB { get; } = new("--read-ahead-total")
+    {
+        Description = "Most MiB of read-ahead memory for all open files together.",
+        DefaultValueFactory = _ => 128,
+    };
+
+    public Option<bool> AllowOther { get; } = new("--allow-other")
+    {
+        Description = "Let other users see the files (non-root users need user_allow_other in /etc/fuse.conf).",
+    };
+
+    public Option<bool> AllowNonEmpty { get; } = new("--allow-non-empty")
+    {
+        Description = "Mount over a directory that has files in it (they are hidden while mounted).",
+    };
+
+    public Option<string?> S3Endpoint { get; } = new("--s3-endpoint")
+    {
+        Description = "URL of an S3-compatible server (Ceph RGW, MinIO, Swift's s3api). Default: AWS_ENDPOINT_URL, else AWS.",
+    };
+
+    public Option<string> LogLevel { get; } = new("--log-level")
+    {
+        Description = "How much to log to stderr: error, warning, information or debug.",
+        DefaultValueFactory = _ => "information",
+    };
+
+    public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
+    {
+        var command = new Command("mount", """
+            Mount a Swift container or an S3 bucket on DIR and serve it until unmounted
+            (Ctrl-C, `mountstore unmount DIR`, or fusermount3 -u DIR).
+
+            Credentials come from the environment:
+              Swift: source an OpenStack openrc file (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD,
+                     OS_PROJECT_NAME, ...) or an application credential (OS_AUTH_TYPE=
+                     v3applicationcredential, OS_APPLICATION_CREDENTIAL_ID/_SECRET), or set
+                     OS_STORAGE_URL + OS_AUTH_TOKEN (from `swift auth`), or ST_AUTH/ST_USER/ST_KEY.
+              S3:    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or ~/.aws), AWS_REGION, and
+                     AWS_ENDPOINT_URL for servers other than AWS.
+
+            Examples:
+              mountstore mount swift://results ~/results
+              mountstore mount --read-only s3://datasets/climate /mnt/climate
+            """);
+        command.Arguments.Add(Remote);
+        command.Arguments.Add(Directory);
+        foreach (var option in new Option[] { ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, AllowOther, AllowNonEmpty, S3Endpoint, LogLevel })
+            command.Options.Add(option);
+        command.SetAction(action);
+        return command;
+    }
+}

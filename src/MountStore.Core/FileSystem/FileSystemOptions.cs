@@ -1,0 +1,51 @@
+namespace MountStore.Core.FileSystem;
+
+/// <summary>How the mounted filesystem presents and caches the store.</summary>
+public sealed record FileSystemOptions
+{
+    /// <summary>Key prefix the mount root stands for: empty, or ending in '/'.</summary>
+    public string RootPrefix { get; init; } = "";
+
+    /// <summary>Refuse every write with EROFS.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>
+    /// How long attributes and listings are trusted before the store is asked again, and the
+    /// kernel's entry and attribute timeout. 30 s: a folder listed once is browsed without
+    /// requests, and a change made elsewhere shows within half a minute.
+    /// </summary>
+    public TimeSpan MetadataTtl { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long "no such file" is remembered (shorter: new files from elsewhere show sooner).</summary>
+    public TimeSpan NegativeTtl { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most attribute and listing entries cached at once (about 200 bytes each).</summary>
+    public int MaxCachedEntries { get; init; } = 100_000;
+
+    /// <summary>Owner shown for objects without uid metadata.</summary>
+    public uint Uid { get; init; }
+
+    /// <summary>Group shown for objects without gid metadata.</summary>
+    public uint Gid { get; init; }
+
+    /// <summary>Permission bits of files without mode metadata.</summary>
+    public uint FileMode { get; init; } = Convert.ToUInt32("644", 8);
+
+    /// <summary>Permission bits of directories.</summary>
+    public uint DirectoryMode { get; init; } = Convert.ToUInt32("755", 8);
+
+    /// <summary>Read-ahead sizes and the memory they may use.</summary>
+    public Prefetch.ReadAheadOptions ReadAhead { get; init; } = new();
+
+    /// <summary>Throws when a value is out of range, naming the option.</summary>
+    public void Validate()
+    {
+        if (RootPrefix.Length > 0 && !RootPrefix.EndsWith('/'))
+            throw new ArgumentException("RootPrefix must be empty or end with '/'.");
+        if (MetadataTtl < TimeSpan.Zero || NegativeTtl < TimeSpan.Zero)
+            throw new ArgumentException("cache TTLs cannot be negative");
+        if (MaxCachedEntries < 1000)
+            throw new ArgumentException("the metadata cache needs at least 1000 entries");
+        ReadAhead.Validate();
+    }
+}

@@ -1,0 +1,11 @@
+namespace MountStore.Core.FileSystem;
+
+/// <summary>What a path is on the mount.</summary>
+public enum NodeKind
+{
+    /// <summary>An object read as a regular file.</summary>
+    File,
+
+    /// <summary>A folder: a marker object or a common prefix of keys.</summary>
+    Directory,
+}

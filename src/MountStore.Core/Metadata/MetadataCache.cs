@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Caching.Memory;
+using MountStore.Core.FileSystem;
+
+namespace MountStore.Core.Metadata;
+
+/// <summary>
+/// Attributes, complete directory listings and "no such file" answers, each trusted for a TTL.
+/// Freshness is judged by the injected clock, so TTL tests never sleep; the MemoryCache under it
+/// bounds the total by entry count (a listing of N entries counts N + 1) and evicts the oldest.
+/// </summary>
+public sealed class MetadataCache : IDisposable
+{
+    private readonly MemoryCache _cache;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _ttl;
+    private readonly TimeSpan _negativeTtl;
+    private long _hits, _misses;
+
+    /// <summary>A cache of at most <paramref name="maxEntries"/> entries.</summary>
+    public MetadataCache(int maxEntries, TimeSpan ttl, TimeSpan negativeTtl, TimeProvider clock)
+    {
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxEntries, CompactionPercentage = 0.25 });
+        _clock = clock;
+        _ttl = ttl;
+        _negativeTtl = negativeTtl;
+        MaxEntries = maxEntries;
+    }
+
+    /// <summary>The bound given at construction.</summary>
+    public int MaxEntries { get; }
+
+    /// <summary>Entries held now (listings count once here, by their size in the bound).</summary>
+    public long Count => _cache.Count;
+
+    /// <summary>Lookups answered from the cache.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Lookups that had to go to the store.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>A fresh answer for <paramref name="path"/>: attributes, or null attributes for "known absent".</summary>
+    public bool TryGetAttributes(string path, out NodeAttributes? attributes, out DateTimeOffset fetchedAt)
+    {
+        if (_cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached) && cached is not null
+            && IsFresh(cached.FetchedAt, cached.Value is null ? _negativeTtl : _ttl))
+        {
+            attributes = cached.Value;
+            fetchedAt = cached.FetchedAt;
+            Interlocked.Increment(ref _hits);
+            return true;
+        }
+        attributes = null;
+        fetchedAt = default;
+        Interlocked.Increment(ref _misses);
+        return false;
+    }
+
+    /// <summary>Remembers what the store said about <paramref name="path"/> at <paramref name="fetchedAt"/>.</summary>
+    public void SetAttributes(string path, NodeAttributes attributes, DateTimeOffset fetchedAt) =>
+        Set(AttributesKey(path), new CachedAttributes(attributes, fetchedAt), 1, _ttl);
+
+    /// <summary>Remembers that <paramref name="path"/> does not exist.</summary>
+    public void SetAbsent(string path, DateTimeOffset fetchedAt) =>
+        Set(AttributesKey(path), new CachedAttributes(null, fetchedAt), 1, _negativeTtl);
+
+    /// <summary>A fresh complete listing of the directory at <paramref name="path"/>.</summary>
+    public bool TryGetListing(string path, out DirectoryListing listing)
+    {
+        if (_cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null && IsFresh(cached.FetchedAt, _ttl))
+        {
+            listing = cached;
+            Interlocked.Increment(ref _hits);
+            return true;
+        }
+        listing = null!;
+        Interlocked.Increment(ref _misses);
+        return false;
+    }
+
+    /// <summary>Remembers a complete listing. One larger than the whole cache is not kept.</summary>
+    public void SetListing(string path, DirectoryListing listing) =>
+        Set(ListingKey(path), listing, listing.Entries.Count + 1, _ttl);
+
+    /// <summary>Forgets what is known about <paramref name="path"/> and about the listing of its parent.</summary>
+    public void Invalidate(string path, string parent)
+    {
+        _cache.Remove(AttributesKey(path));
+        _cache.Remove(ListingKey(path));
+        _cache.Remove(ListingKey(parent));
+    }
+
+    private void Set(string key, object value, long size, TimeSpan ttl)
+    {
+        if (size > MaxEntries)
+            return;
+        // The MemoryCache's own expiry only reclaims memory; freshness is decided by our clock.
+        _cache.Set(key, value, new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = ttl + ttl + TimeSpan.FromMinutes(1) });
+    }
+
+    private bool IsFresh(DateTimeOffset fetchedAt, TimeSpan ttl) => _clock.GetUtcNow() - fetchedAt < ttl;
+
+    private static string AttributesKey(string path) => "a/" + path;
+
+    private static string ListingKey(string path) => "l/" + path;
+
+    /// <inheritdoc />
+    public void Dispose() => _cache.Dispose();
+
+    private sealed record CachedAttributes(NodeAttributes? Value, DateTimeOffset FetchedAt);
+}

@@ -1,0 +1,207 @@
+namespace MountStore.Core.Prefetch;
+
+/// <summary>
+/// Reads one open object for one file handle. Sequential reads are detected and served from a
+/// queue of ranged GETs running ahead of the reader in parallel; the queue's reach (the window)
+/// is twice the bytes read in sequence so far, from one small chunk up to
+/// <see cref="ReadAheadOptions.MaxWindowBytes"/>, and its chunks grow with it. A jump elsewhere
+/// drops the queue and fetches only near the new offset, so random access (mmap, a zip's
+/// directory, a parquet footer) costs small ranges. Memory: the window per handle, and the
+/// shared <see cref="ReadBufferPool"/> budget over all handles.
+/// </summary>
+public sealed class ObjectReader : IAsyncDisposable
+{
+    private readonly string _key;
+    private readonly long _size;
+    private readonly ReadAheadOptions _options;
+    private readonly ReadBufferPool _pool;
+    private readonly RangeFetcher _fetcher;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _gate = new();
+    private readonly List<FetchedRange> _queue = [];
+    private long _sequenceStart = -1;
+    private long _lastReadEnd = -1;
+    private bool _disposed;
+
+    internal ObjectReader(string key, long size, ReadAheadOptions options, ReadBufferPool pool, RangeFetcher fetcher)
+    {
+        _key = key;
+        _size = size;
+        _options = options;
+        _pool = pool;
+        _fetcher = fetcher;
+    }
+
+    /// <summary>Ranged GETs started by this handle (tests check that random reads stay small).</summary>
+    public int FetchCount { get; private set; }
+
+    /// <summary>Bytes requested from the store by this handle.</summary>
+    public long FetchedBytes { get; private set; }
+
+    /// <summary>Bytes this handle holds in read-ahead buffers now.</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            lock (_gate)
+                return _queue.Sum(r => (long)r.Buffer.Length);
+        }
+    }
+
+    /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="destination"/>; returns how many (0 at the end).</summary>
+    public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (offset >= _size || destination.Length == 0)
+            return 0;
+        var length = (int)Math.Min(destination.Length, _size - offset);
+        List<FetchedRange> ranges;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ranges = Plan(offset, length);
+        }
+        try
+        {
+            var end = offset + length;
+            foreach (var range in ranges)
+            {
+                await range.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var from = Math.Max(offset, range.Start);
+                var to = Math.Min(end, range.End);
+                range.Buffer.AsMemory((int)(from - range.Start), (int)(to - from)).CopyTo(destination[(int)(from - offset)..]);
+            }
+            return length;
+        }
+        catch
+        {
+            lock (_gate)
+                DropFailed();
+            throw;
+        }
+        finally
+        {
+            foreach (var range in ranges)
+                range.Release();
+        }
+    }
+
+    /// <summary>
+    /// Decides which ranges serve [offset, offset+length), schedules missing ones and read-ahead,
+    /// and returns the serving ranges with a reference taken on each. Runs under the lock.
+    /// </summary>
+    private List<FetchedRange> Plan(long offset, int length)
+    {
+        var end = offset + length;
+        var queueStart = _queue.Count > 0 ? _queue[0].Start : -1;
+        var queueEnd = _queue.Count > 0 ? _queue[^1].End : -1;
+
+        if (_queue.Count > 0 && offset < queueStart && offset >= queueStart - _options.MaxWindowBytes)
+        {
+            // A late read just behind the queue (the kernel sends read-ahead requests in
+            // parallel and they can arrive out of order): serve it alone, keep the queue.
+            return [StartFetch(offset, length, mandatory: true)!];
+        }
+
+        var inSequence = offset == _lastReadEnd || (_queue.Count > 0 && offset >= queueStart && offset <= queueEnd);
+        if (!inSequence)
+        {
+            ClearQueue();
+            _sequenceStart = offset;
+        }
+        _lastReadEnd = Math.Max(_lastReadEnd, end);
+        DropConsumed(offset);
+
+        var window = Math.Clamp(2 * (end - _sequenceStart), _options.MinChunkBytes, _options.MaxWindowBytes);
+        var chunk = (int)Math.Clamp(ReadBufferPool.SizeClass((int)Math.Min(window / 4, int.MaxValue)), _options.MinChunkBytes, _options.MaxChunkBytes);
+        var next = _queue.Count > 0 ? _queue[^1].End : offset;
+        if (next < offset)
+            next = offset;
+        if (next < end)
+        {
+            // what the kernel waits for: one range, at least a chunk, never refused by the budget
+            next = Enqueue(StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: true)!);
+        }
+        var reach = Math.Min(_size, offset + window);
+        while (next < reach)
+        {
+            var range = StartFetch(next, (int)Math.Min(chunk, _size - next), mandatory: false);
+            if (range is null)
+                break; // over the shared budget: read only what is asked until memory frees up
+            next = Enqueue(range);
+        }
+
+        var serving = new List<FetchedRange>();
+        foreach (var range in _queue)
+        {
+            if (range.End > offset && range.Start < end)
+            {
+                range.AddReference();
+                serving.Add(range);
+            }
+        }
+        return serving;
+    }
+
+    private long Enqueue(FetchedRange range)
+    {
+        _queue.Add(range);
+        return range.End;
+    }
+
+    private FetchedRange? StartFetch(long start, int length, bool mandatory)
+    {
+        var buffer = mandatory ? _pool.Rent(length) : _pool.TryRent(length);
+        if (buffer is null)
+            return null;
+        var range = new FetchedRange(start, length, buffer, _pool);
+        range.Completion = _fetcher.FetchAsync(_key, start, buffer.AsMemory(0, length), _closing.Token);
+        FetchCount++;
+        FetchedBytes += length;
+        return range;
+    }
+
+    /// <summary>Releases ranges the reader has passed, keeping the one just behind for late reads.</summary>
+    private void DropConsumed(long offset)
+    {
+        var passed = 0;
+        while (passed < _queue.Count && _queue[passed].End <= offset)
+            passed++;
+        var drop = passed - 1;
+        for (var i = 0; i < drop; i++)
+            _queue[i].Release();
+        if (drop > 0)
+            _queue.RemoveRange(0, drop);
+    }
+
+    /// <summary>After a failed GET, forgets that range and everything after it, so a retry fetches again.</summary>
+    private void DropFailed()
+    {
+        var failed = _queue.FindIndex(r => r.Completion.IsFaulted || r.Completion.IsCanceled);
+        if (failed < 0)
+            return;
+        for (var i = failed; i < _queue.Count; i++)
+            _queue[i].Release();
+        _queue.RemoveRange(failed, _queue.Count - failed);
+    }
+
+    private void ClearQueue()
+    {
+        foreach (var range in _queue)
+            range.Release();
+        _queue.Clear();
+    }
+
+    /// <summary>Stops the GETs still running and gives their buffers back.</summary>
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+                return ValueTask.CompletedTask;
+            _disposed = true;
+            _closing.Cancel();
+            ClearQueue();
+        }
+        return ValueTask.CompletedTask;
+    }
+}

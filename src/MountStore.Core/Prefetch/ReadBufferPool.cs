@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace MountStore.Core.Prefetch;
+
+/// <summary>
+/// Buffers for fetched ranges, shared by all open files, with one byte budget for buffers in use
+/// and buffers kept for reuse together. Read-ahead asks with <see cref="TryRent"/> and is refused
+/// past the budget; a read the kernel is waiting for uses <see cref="Rent"/>, which never refuses
+/// (its size is bounded by the kernel's own read size), so readers slow down but never stall.
+/// Sizes are rounded to powers of two so returned buffers fit later requests.
+/// </summary>
+public sealed class ReadBufferPool(long budgetBytes)
+{
+    private readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> _free = new();
+    private long _inUse, _kept, _peak;
+
+    /// <summary>The budget given at construction.</summary>
+    public long BudgetBytes { get; } = budgetBytes;
+
+    /// <summary>Bytes in buffers handed out and not returned.</summary>
+    public long InUseBytes => Interlocked.Read(ref _inUse);
+
+    /// <summary>Bytes in returned buffers kept for reuse.</summary>
+    public long KeptBytes => Interlocked.Read(ref _kept);
+
+    /// <summary>The most bytes ever in use at once.</summary>
+    public long PeakInUseBytes => Interlocked.Read(ref _peak);
+
+    /// <summary>The size a request for <paramref name="bytes"/> is served with.</summary>
+    public static int SizeClass(int bytes) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, 4096));
+
+    /// <summary>A buffer of at least <paramref name="bytes"/>, or null when that would pass the budget.</summary>
+    public byte[]? TryRent(int bytes)
+    {
+        var size = SizeClass(bytes);
+        while (true)
+        {
+            var inUse = Interlocked.Read(ref _inUse);
+            if (inUse + size > BudgetBytes)
+                return null;
+            if (Interlocked.CompareExchange(ref _inUse, inUse + size, inUse) == inUse)
+                return Take(size);
+        }
+    }
+
+    /// <summary>A buffer of at least <paramref name="bytes"/>, even past the budget.</summary>
+    public byte[] Rent(int bytes)
+    {
+        var size = SizeClass(bytes);
+        Interlocked.Add(ref _inUse, size);
+        return Take(size);
+    }
+
+    /// <summary>Gives a buffer back; it is kept for reuse only while the budget allows.</summary>
+    public void Return(byte[] buffer)
+    {
+        var inUse = Interlocked.Add(ref _inUse, -buffer.Length);
+        if (inUse + Interlocked.Read(ref _kept) + buffer.Length > BudgetBytes)
+            return; // let the GC have it: keeping it would hold memory past the budget
+        Interlocked.Add(ref _kept, buffer.Length);
+        _free.GetOrAdd(buffer.Length, _ => []).Add(buffer);
+    }
+
+    private byte[] Take(int size)
+    {
+        var inUse = Interlocked.Read(ref _inUse);
+        long peak;
+        while (inUse > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, inUse, peak) != peak)
+        {
+        }
+        if (_free.TryGetValue(size, out var bag) && bag.TryTake(out var buffer))
+        {
+            Interlocked.Add(ref _kept, -size);
+            return buffer;
+        }
+        return GC.AllocateUninitializedArray<byte>(size);
+    }
+}

@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MountStore.Core.FileSystem;
+using MountStore.Core.Metadata;
+using MountStore.Core.Namespace;
+using MountStore.Fuse.Native;
+
+namespace MountStore.Fuse;
+
+/// <summary>
+/// Turns kernel requests into <see cref="MountedFileSystem"/> calls and their results into
+/// replies. Every callback returns at once: the work runs as a task and replies when it
+/// finishes, so a slow GET never holds one of libfuse's threads. Exactly one reply per request.
+/// </summary>
+internal sealed partial class FuseAdapter
+{
+    private readonly MountedFileSystem _fs;
+    private readonly FuseMountOptions _options;
+    private readonly ILogger _logger;
+    private readonly InodeTable _inodes = new();
+    private readonly ConcurrentDictionary<ulong, DirectorySnapshot> _directories = new();
+    private long _nextDirectoryHandle;
+
+    public FuseAdapter(MountedFileSystem fs, FuseMountOptions options, ILogger logger)
+    {
+        _fs = fs;
+        _options = options;
+        _logger = logger;
+    }
+
+    public InodeTable Inodes => _inodes;
+
+    // ---- lookups and attributes ----
+
+    private async Task LookupAsync(nint request, ulong parent, string name)
+    {
+        var path = ChildPath(parent, name);
+        try
+        {
+            if (Encoding.UTF8.GetByteCount(name) > PathNames.MaxNameBytes)
+                throw new FileSystemException(FileSystemError.NameTooLong, path, "the name is longer than 255 bytes");
+            var attributes = await _fs.LookupAsync(path, CancellationToken.None).ConfigureAwait(false);
+            if (attributes is null)
+            {
+                // ino 0 with a timeout: the kernel caches "no such file" for that long
+                var negative = new FuseEntryParam { EntryTimeout = _options.NegativeTimeout.TotalSeconds };
+                FuseReply.Entry(request, negative);
+                return;
+            }
+            var entry = Entry(_inodes.Remember(path), attributes);
+            if (FuseReply.Entry(request, entry) != 0)
+                _inodes.Forget(entry.Inode, 1); // the kernel did not get it (interrupted): no reference
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "lookup", path);
+        }
+    }
+
+    private async Task GetAttributesAsync(nint request, ulong inode)
+    {
+        var path = _inodes.PathOf(inode);
+        try
+        {
+            if (path is null)
+            {
+                FuseReply.Error(request, Errno.ESTALE);
+                return;
+            }
+            var attributes = await _fs.GetAttributesAsync(path, CancellationToken.None).ConfigureAwait(false);
+            var stat = ToStat(inode, attributes);
+            FuseReply.Attributes(request, stat, _options.AttributeTimeout.TotalSeconds);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "stat", path);
+        }
+    }
+
+    // ---- directories ----
+
+    private async Task OpenDirectoryAsync(nint request, ulong inode, FuseFileInfo info)
+    {
+        var path = _inodes.PathOf(inode);
+        try
+        {
+            if (path is null)
+            {
+                FuseReply.Error(request, Errno.ESTALE);
+                return;
+            }
+            // The listing is taken once at opendir, so paging through readdir sees one consistent
+            // snapshot whatever the cache does meanwhile.
+            var listing = await _fs.ListDirectoryAsync(path, CancellationToken.None).ConfigureAwait(false);
+            var self = await _fs.GetAttributesAsync(path, CancellationToken.None).ConfigureAwait(false);
+            var handle = (ulong)Interlocked.Increment(ref _nextDirectoryHandle);
+            _directories[handle] = new DirectorySnapshot(path, self, listing);
+            info.Handle = handle;
+            FuseReply.Open(request, info);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "opendir", path);
+        }
+    }
+
+    private unsafe void ReadDirectory(nint request, ulong size, long offset, ulong handle, bool plus)
+    {
+        if (!_directories.TryGetValue(handle, out var snapshot))
+        {
+            FuseReply.Error(request, Errno.EBADF);
+            return;
+        }
+        var buffer = (byte*)NativeMemory.Alloc((nuint)size);
+        try
+        {
+            nuint used = 0;
+            var total = snapshot.Listing.Entries.Count + 2;
+            Span<byte> name = stackalloc byte[PathNames.MaxNameBytes + 1];
+            for (var index = (int)offset; index < total; index++)
+            {
+                string entryName;
+                NodeAttributes attributes;
+                string? childPath = null;
+                if (index < 2)
+                {
+                    entryName = index == 0 ? "." : "..";
+                    attributes = snapshot.Attributes;
+                }
+                else
+                {
+                    var entry = snapshot.Listing.Entries[index - 2];
+                    entryName = entry.Name;
+                    childPath = PathNames.Join(snapshot.Path, entry.Name);
+                    attributes = _fs.Preferred(childPath, entry.Attributes);
+                }
+                var length = Encoding.UTF8.GetBytes(entryName, name);
+                name[length] = 0;
+                nuint added;
+                fixed (byte* namePointer = name)
+                {
+                    if (plus)
+                    {
+                        // "." and ".." go with inode 0: the kernel makes no dentry and takes no reference
+                        var entry = childPath is null ? new FuseEntryParam { Attributes = ToStat(0, attributes) } : Entry(_inodes.Remember(childPath), attributes);
+                        added = LibFuse.AddDirectoryEntryPlus(request, buffer + used, (nuint)size - used, namePointer, &entry, index + 1);
+                        if (added > (nuint)size - used && childPath is not null)
+                            _inodes.Forget(entry.Inode, 1);
+                    }
+                    else
+                    {
+                        var stat = ToStat(ulong.MaxValue, attributes);
+                        added = LibFuse.AddDirectoryEntry(request, buffer + used, (nuint)size - used, namePointer, &stat, index + 1);
+                    }
+                }
+                if (added > (nuint)size - used)
+                    break;
+                used += added;
+            }
+            LibFuse.ReplyBuffer(request, buffer, used);
+        }
+        finally
+        {
+            NativeMemory.Free(buffer);
+        }
+    }
+
+    // ---- files ----
+
+    private async Task OpenAsync(nint request, ulong inode, FuseFileInfo info)
+    {
+        var path = _inodes.PathOf(inode);
+        try
+        {
+            if (path is null)
+            {
+                FuseReply.Error(request, Errno.ESTALE);
+                return;
+            }
+            const int accessMode = 3, writeOnly = 1, readWrite = 2, truncate = 0x200;
+            var access = info.Flags & accessMode;
+            var forWriting = access is writeOnly or readWrite || (info.Flags & truncate) != 0;
+            var opened = await _fs.OpenAsync(path, forWriting, CancellationToken.None).ConfigureAwait(false);
+            info.Handle = opened.Handle;
+            info.KeepCache = _inodes.KeepsCacheOf(inode, opened.Attributes.ETag);
+            if (FuseReply.Open(request, info) != 0)
+                await _fs.ReleaseAsync(opened.Handle).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "open", path);
+        }
+    }
+
+    private async Task ReadAsync(nint request, ulong inode, ulong handle, int size, long offset)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var read = await _fs.ReadAsync(handle, offset, buffer.AsMemory(0, size), CancellationToken.None).ConfigureAwait(false);
+            FuseReply.Bytes(request, buffer.AsSpan(0, read));
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "read", _inodes.PathOf(inode));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task ReleaseAsync(nint request, ulong handle)
+    {
+        try
+        {
+            await _fs.ReleaseAsync(handle).ConfigureAwait(false);
+            FuseReply.Error(request, 0);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "close", null);
+        }
+    }
+
+    // ---- helpers ----
+
+    private string ChildPath(ulong parent, string name) =>
+        _inodes.PathOf(parent) is { } directory ? PathNames.Join(directory, name) : throw new FileSystemException(FileSystemError.NotFound, name, "the parent directory is no longer known");
+
+    private void Fail(nint request, Exception error, string operation, string? path) =>
+        FuseReply.Error(request, ErrnoMapping.ToErrno(error, operation, path, _logger));
+
+    private FuseEntryParam Entry(ulong inode, NodeAttributes attributes) => new()
+    {
+        Inode = inode,
+        Generation = 1,
+        Attributes = ToStat(inode, attributes),
+        AttributeTimeout = _options.AttributeTimeout.TotalSeconds,
+        EntryTimeout = _options.AttributeTimeout.TotalSeconds,
+    };
+
+    private static Stat ToStat(ulong inode, NodeAttributes attributes)
+    {
+        const uint directoryType = 0x4000, regularType = 0x8000; // S_IFDIR, S_IFREG
+        var time = Timespec.From(attributes.ModifiedTime);
+        return new Stat
+        {
+            Inode = inode,
+            Mode = (attributes.IsDirectory ? directoryType : regularType) | attributes.Mode,
+            LinkCount = attributes.IsDirectory ? 2UL : 1UL,
+            Uid = attributes.Uid,
+            Gid = attributes.Gid,
+            Size = attributes.IsDirectory ? 4096 : attributes.Size,
+            Blocks = attributes.IsDirectory ? 8 : (attributes.Size + 511) / 512,
+            // cp, cat and friends size their buffers by st_blksize: 1 MiB means fewer, larger reads
+            BlockSize = 1 << 20,
+            AccessTime = time,
+            ModifyTime = time,
+            ChangeTime = time,
+        };
+    }
+
+    private sealed record DirectorySnapshot(string Path, NodeAttributes Attributes, DirectoryListing Listing);
+}

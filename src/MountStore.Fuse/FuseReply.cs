@@ -1,0 +1,37 @@
+using MountStore.Fuse.Native;
+
+namespace MountStore.Fuse;
+
+/// <summary>
+/// Sends replies from safe (and async) code: takes the reply's values, pins them for the call.
+/// libfuse copies everything before returning, so nothing stays pinned. Returns libfuse's result:
+/// non-zero when the request was interrupted and the kernel no longer waits for it.
+/// </summary>
+internal static unsafe class FuseReply
+{
+    public static int Error(nint request, int errno) => LibFuse.ReplyError(request, errno);
+
+    public static int Entry(nint request, in FuseEntryParam entry)
+    {
+        fixed (FuseEntryParam* pointer = &entry)
+            return LibFuse.ReplyEntry(request, pointer);
+    }
+
+    public static int Attributes(nint request, in Stat attributes, double timeout)
+    {
+        fixed (Stat* pointer = &attributes)
+            return LibFuse.ReplyAttributes(request, pointer, timeout);
+    }
+
+    public static int Open(nint request, in FuseFileInfo info)
+    {
+        fixed (FuseFileInfo* pointer = &info)
+            return LibFuse.ReplyOpen(request, pointer);
+    }
+
+    public static int Bytes(nint request, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* pointer = bytes)
+            return LibFuse.ReplyBuffer(request, pointer, (nuint)bytes.Length);
+    }
+}

@@ -1,0 +1,96 @@
+namespace MountStore.Fuse;
+
+/// <summary>
+/// Inode numbers for paths, as the kernel knows them. A number lives from the first lookup that
+/// returns it until the kernel forgets it as often as it was looked up; numbers are never reused,
+/// so a late request for a forgotten inode cannot reach another file. Also remembers, per inode,
+/// which object version the kernel's page cache holds, to decide keep_cache at open.
+/// </summary>
+internal sealed class InodeTable
+{
+    public const ulong RootInode = 1;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ulong, Node> _byInode = new();
+    private readonly Dictionary<string, ulong> _byPath = new(StringComparer.Ordinal);
+    private ulong _next = RootInode + 1;
+
+    public InodeTable()
+    {
+        _byInode[RootInode] = new Node("") { Lookups = 1 };
+        _byPath[""] = RootInode;
+    }
+
+    /// <summary>Inodes the kernel holds now, the root included.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _byInode.Count;
+        }
+    }
+
+    /// <summary>The inode of <paramref name="path"/>, counting one more kernel reference to it.</summary>
+    public ulong Remember(string path)
+    {
+        lock (_gate)
+        {
+            if (!_byPath.TryGetValue(path, out var inode))
+            {
+                inode = _next++;
+                _byPath[path] = inode;
+                _byInode[inode] = new Node(path);
+            }
+            _byInode[inode].Lookups++;
+            return inode;
+        }
+    }
+
+    /// <summary>The path of <paramref name="inode"/>, or null when the kernel forgot it.</summary>
+    public string? PathOf(ulong inode)
+    {
+        lock (_gate)
+            return _byInode.TryGetValue(inode, out var node) ? node.Path : null;
+    }
+
+    /// <summary>Drops <paramref name="count"/> kernel references; the inode goes at zero.</summary>
+    public void Forget(ulong inode, ulong count)
+    {
+        lock (_gate)
+        {
+            if (inode == RootInode || !_byInode.TryGetValue(inode, out var node))
+                return;
+            node.Lookups = count >= node.Lookups ? 0 : node.Lookups - count;
+            if (node.Lookups > 0)
+                return;
+            _byInode.Remove(inode);
+            _byPath.Remove(node.Path);
+        }
+    }
+
+    /// <summary>
+    /// True when the kernel's cached pages of <paramref name="inode"/> are of version
+    /// <paramref name="etag"/> and can be kept; records <paramref name="etag"/> as cached from now on.
+    /// </summary>
+    public bool KeepsCacheOf(ulong inode, string? etag)
+    {
+        lock (_gate)
+        {
+            if (!_byInode.TryGetValue(inode, out var node))
+                return false;
+            var keep = etag is not null && node.CachedETag == etag;
+            node.CachedETag = etag;
+            return keep;
+        }
+    }
+
+    private sealed class Node(string path)
+    {
+        public string Path { get; } = path;
+
+        public ulong Lookups { get; set; }
+
+        public string? CachedETag { get; set; }
+    }
+}

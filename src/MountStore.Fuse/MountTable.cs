@@ -1,0 +1,52 @@
+namespace MountStore.Fuse;
+
+/// <summary>Reads /proc/self/mountinfo and the FUSE control filesystem.</summary>
+public static class MountTable
+{
+    /// <summary>True when <paramref name="mountPoint"/> is the mount point of a FUSE mount now.</summary>
+    public static bool IsFuseMounted(string mountPoint) => Find(mountPoint) is { } entry && entry.FsType.StartsWith("fuse", StringComparison.Ordinal);
+
+    /// <summary>The filesystem type mounted at <paramref name="mountPoint"/> (e.g. "fuse.mountstore"), or null.</summary>
+    public static string? FsTypeAt(string mountPoint) => Find(mountPoint)?.FsType;
+
+    /// <summary>
+    /// The FUSE connection number of the mount (the minor device number, the name of its
+    /// directory under /sys/fs/fuse/connections).
+    /// </summary>
+    public static string? ConnectionIdOf(string mountPoint) =>
+        Find(mountPoint) is { } entry && entry.Device.Split(':') is [_, var minor] ? minor : null;
+
+    /// <summary>Aborts a FUSE connection (root only): its requests fail and its loop ends.</summary>
+    public static bool TryAbortConnection(string connectionId)
+    {
+        try
+        {
+            File.WriteAllText($"/sys/fs/fuse/connections/{connectionId}/abort", "1");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static (string Device, string FsType)? Find(string mountPoint)
+    {
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mountPoint));
+        (string, string)? found = null;
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            // "36 35 0:47 / /mnt/x rw,nosuid - fuse.mountstore swift://c rw,user_id=0"
+            var fields = line.Split(' ');
+            var separator = Array.IndexOf(fields, "-");
+            if (fields.Length < 5 || separator < 0 || separator + 1 >= fields.Length)
+                continue;
+            if (Unescape(fields[4]) == target)
+                found = (fields[2], fields[separator + 1]); // the last mount on a path is the visible one
+        }
+        return found;
+    }
+
+    private static string Unescape(string field) =>
+        field.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
+}
