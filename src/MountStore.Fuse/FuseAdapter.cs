@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -197,19 +196,14 @@ internal sealed partial class FuseAdapter
 
     private async Task ReadAsync(nint request, ulong inode, ulong handle, int size, long offset)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            var read = await _fs.ReadAsync(handle, offset, buffer.AsMemory(0, size), CancellationToken.None).ConfigureAwait(false);
-            FuseReply.Bytes(request, buffer.AsSpan(0, read));
+            using var data = await _fs.ReadSegmentsAsync(handle, offset, size, CancellationToken.None).ConfigureAwait(false);
+            FuseReply.Segments(request, data.Segments);
         }
         catch (Exception e)
         {
             Fail(request, e, "read", _inodes.PathOf(inode));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

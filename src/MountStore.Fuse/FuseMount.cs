@@ -76,6 +76,8 @@ public sealed class FuseMount : IAsyncDisposable
         if (LibFuse.SessionMount(_session, (byte*)NativeString(_options.MountPoint)) != 0)
             throw new MountFailedException($"the kernel refused to mount on {_options.MountPoint} (fusermount3's message is above)");
         _connectionId = MountTable.ConnectionIdOf(_options.MountPoint);
+        if (!MountTable.TrySetReadAhead(_options.MountPoint, 1024))
+            _logger.LogDebug("Could not raise the kernel read-ahead of {MountPoint} (needs root); reads arrive in 128 KiB pieces", _options.MountPoint);
         var loop = new Thread(RunLoop) { Name = "fuse-loop", IsBackground = true };
         loop.Start();
     }

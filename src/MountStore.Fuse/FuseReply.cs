@@ -29,6 +29,29 @@ internal static unsafe class FuseReply
             return LibFuse.ReplyOpen(request, pointer);
     }
 
+    /// <summary>Replies with several buffers in one writev, straight from where they are.</summary>
+    public static int Segments(nint request, IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    {
+        if (segments.Count <= 1)
+            return Bytes(request, segments.Count == 0 ? default : segments[0].Span);
+        var handles = new System.Buffers.MemoryHandle[segments.Count];
+        var vectors = stackalloc IoVector[Math.Max(1, segments.Count)];
+        try
+        {
+            for (var i = 0; i < segments.Count; i++)
+            {
+                handles[i] = segments[i].Pin();
+                vectors[i] = new IoVector { Base = handles[i].Pointer, Length = (nuint)segments[i].Length };
+            }
+            return LibFuse.ReplyVector(request, vectors, segments.Count);
+        }
+        finally
+        {
+            foreach (var handle in handles)
+                handle.Dispose();
+        }
+    }
+
     public static int Bytes(nint request, ReadOnlySpan<byte> bytes)
     {
         fixed (byte* pointer = bytes)

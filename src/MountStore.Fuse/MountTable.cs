@@ -16,6 +16,26 @@ public static class MountTable
     public static string? ConnectionIdOf(string mountPoint) =>
         Find(mountPoint) is { } entry && entry.Device.Split(':') is [_, var minor] ? minor : null;
 
+    /// <summary>
+    /// Raises the kernel's read-ahead for the mount (root only). The default 128 KiB makes the
+    /// kernel send 128 KiB FUSE reads; 1 MiB (the most one FUSE read carries) cuts the requests per
+    /// byte eightfold, which on a CPU-bound machine is the difference between beating a plain GET and not.
+    /// </summary>
+    public static bool TrySetReadAhead(string mountPoint, int kilobytes)
+    {
+        if (Find(mountPoint) is not { } entry)
+            return false;
+        try
+        {
+            File.WriteAllText($"/sys/class/bdi/{entry.Device}/read_ahead_kb", kilobytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Aborts a FUSE connection (root only): its requests fail and its loop ends.</summary>
     public static bool TryAbortConnection(string connectionId)
     {

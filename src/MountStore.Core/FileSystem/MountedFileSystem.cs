@@ -215,15 +215,25 @@ public sealed class MountedFileSystem : IAsyncDisposable
 
     /// <summary>Reads from an open file; returns the number of bytes, 0 at its end.</summary>
     public ValueTask<int> ReadAsync(ulong handle, long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
+        ReaderOf(handle).ReadAsync(offset, destination, cancellationToken);
+
+    /// <summary>Reads from an open file without copying: the bytes stay in read-ahead buffers until the result is disposed.</summary>
+    public ValueTask<ReadResult> ReadSegmentsAsync(ulong handle, long offset, int length, CancellationToken cancellationToken) =>
+        ReaderOf(handle).ReadSegmentsAsync(offset, length, cancellationToken);
+
+    private ObjectReader ReaderOf(ulong handle) =>
         _open.TryGetValue(handle, out var opened)
-            ? opened.Reader.ReadAsync(offset, destination, cancellationToken)
+            ? opened.Reader
             : throw new FileSystemException(FileSystemError.BadHandle, "", $"file handle {handle} is not open");
 
     /// <summary>Closes an open file.</summary>
     public async ValueTask ReleaseAsync(ulong handle)
     {
         if (_open.TryRemove(handle, out var opened))
+        {
+            _logger.LogDebug("Closed '{Path}': {Fetches} ranged GETs, {Bytes} bytes fetched", opened.Path, opened.Reader.FetchCount, opened.Reader.FetchedBytes);
             await opened.Reader.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>What statfs() shows.</summary>

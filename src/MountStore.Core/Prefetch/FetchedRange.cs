@@ -10,7 +10,7 @@ internal sealed class FetchedRange
     private readonly ReadBufferPool _pool;
     private int _references = 1;
 
-    public FetchedRange(long start, int length, byte[] buffer, ReadBufferPool pool)
+    public FetchedRange(long start, int length, NativeBuffer buffer, ReadBufferPool pool)
     {
         Start = start;
         Length = length;
@@ -24,7 +24,7 @@ internal sealed class FetchedRange
 
     public long End => Start + Length;
 
-    public byte[] Buffer { get; }
+    public NativeBuffer Buffer { get; }
 
     /// <summary>Completes when the bytes are in <see cref="Buffer"/>; faults when the GET failed.</summary>
     public Task Completion { get; set; } = Task.CompletedTask;

@@ -51,9 +51,19 @@ public sealed class ObjectReader : IAsyncDisposable
     /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="destination"/>; returns how many (0 at the end).</summary>
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        if (offset >= _size || destination.Length == 0)
-            return 0;
-        var length = (int)Math.Min(destination.Length, _size - offset);
+        using var result = await ReadSegmentsAsync(offset, destination.Length, cancellationToken).ConfigureAwait(false);
+        return result.CopyTo(destination);
+    }
+
+    /// <summary>
+    /// The bytes at [offset, offset+length) as slices of the buffers holding them (fewer at the
+    /// end of the object, none past it). Dispose the result to release the buffers.
+    /// </summary>
+    public async ValueTask<ReadResult> ReadSegmentsAsync(long offset, int length, CancellationToken cancellationToken)
+    {
+        if (offset >= _size || length <= 0)
+            return ReadResult.Empty;
+        length = (int)Math.Min(length, _size - offset);
         List<FetchedRange> ranges;
         lock (_gate)
         {
@@ -63,25 +73,23 @@ public sealed class ObjectReader : IAsyncDisposable
         try
         {
             var end = offset + length;
+            var segments = new List<ReadOnlyMemory<byte>>(ranges.Count);
             foreach (var range in ranges)
             {
                 await range.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
                 var from = Math.Max(offset, range.Start);
                 var to = Math.Min(end, range.End);
-                range.Buffer.AsMemory((int)(from - range.Start), (int)(to - from)).CopyTo(destination[(int)(from - offset)..]);
+                segments.Add(range.Buffer.Memory.Slice((int)(from - range.Start), (int)(to - from)));
             }
-            return length;
+            return new ReadResult(segments, ranges);
         }
         catch
         {
             lock (_gate)
                 DropFailed();
-            throw;
-        }
-        finally
-        {
             foreach (var range in ranges)
                 range.Release();
+            throw;
         }
     }
 
@@ -154,7 +162,7 @@ public sealed class ObjectReader : IAsyncDisposable
         if (buffer is null)
             return null;
         var range = new FetchedRange(start, length, buffer, _pool);
-        range.Completion = _fetcher.FetchAsync(_key, start, buffer.AsMemory(0, length), _closing.Token);
+        range.Completion = _fetcher.FetchAsync(_key, start, buffer.Memory[..length], _closing.Token);
         FetchCount++;
         FetchedBytes += length;
         return range;

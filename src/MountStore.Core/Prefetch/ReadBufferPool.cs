@@ -12,7 +12,7 @@ namespace MountStore.Core.Prefetch;
 /// </summary>
 public sealed class ReadBufferPool(long budgetBytes)
 {
-    private readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> _free = new();
+    private readonly ConcurrentDictionary<int, ConcurrentBag<NativeBuffer>> _free = new();
     private long _inUse, _kept, _peak;
 
     /// <summary>The budget given at construction.</summary>
@@ -31,7 +31,7 @@ public sealed class ReadBufferPool(long budgetBytes)
     public static int SizeClass(int bytes) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, 4096));
 
     /// <summary>A buffer of at least <paramref name="bytes"/>, or null when that would pass the budget.</summary>
-    public byte[]? TryRent(int bytes)
+    public NativeBuffer? TryRent(int bytes)
     {
         var size = SizeClass(bytes);
         while (true)
@@ -45,7 +45,7 @@ public sealed class ReadBufferPool(long budgetBytes)
     }
 
     /// <summary>A buffer of at least <paramref name="bytes"/>, even past the budget.</summary>
-    public byte[] Rent(int bytes)
+    public NativeBuffer Rent(int bytes)
     {
         var size = SizeClass(bytes);
         Interlocked.Add(ref _inUse, size);
@@ -53,16 +53,19 @@ public sealed class ReadBufferPool(long budgetBytes)
     }
 
     /// <summary>Gives a buffer back; it is kept for reuse only while the budget allows.</summary>
-    public void Return(byte[] buffer)
+    public void Return(NativeBuffer buffer)
     {
         var inUse = Interlocked.Add(ref _inUse, -buffer.Length);
         if (inUse + Interlocked.Read(ref _kept) + buffer.Length > BudgetBytes)
-            return; // let the GC have it: keeping it would hold memory past the budget
+        {
+            ((IDisposable)buffer).Dispose(); // keeping it would hold memory past the budget
+            return;
+        }
         Interlocked.Add(ref _kept, buffer.Length);
         _free.GetOrAdd(buffer.Length, _ => []).Add(buffer);
     }
 
-    private byte[] Take(int size)
+    private NativeBuffer Take(int size)
     {
         var inUse = Interlocked.Read(ref _inUse);
         long peak;
@@ -74,6 +77,6 @@ public sealed class ReadBufferPool(long budgetBytes)
             Interlocked.Add(ref _kept, -size);
             return buffer;
         }
-        return GC.AllocateUninitializedArray<byte>(size);
+        return new NativeBuffer(size);
     }
 }

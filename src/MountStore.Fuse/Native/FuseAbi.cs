@@ -146,3 +146,11 @@ internal static class FuseCapability
     public const uint ReaddirPlusAuto = 1 << 14;
     public const uint ParallelDirOps = 1 << 18;
 }
+
+/// <summary>struct iovec: one piece of a vectored reply.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct IoVector
+{
+    public void* Base;
+    public nuint Length;
+}

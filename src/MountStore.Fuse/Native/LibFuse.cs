@@ -66,6 +66,9 @@ internal static unsafe partial class LibFuse
     [LibraryImport(Library, EntryPoint = "fuse_reply_buf")]
     public static partial int ReplyBuffer(nint request, byte* buffer, nuint size);
 
+    [LibraryImport(Library, EntryPoint = "fuse_reply_iov")]
+    public static partial int ReplyVector(nint request, IoVector* vectors, int count);
+
     [LibraryImport(Library, EntryPoint = "fuse_reply_statfs")]
     public static partial int ReplyStatFs(nint request, StatVfs* statistics);
 
