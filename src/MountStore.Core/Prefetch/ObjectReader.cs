@@ -126,8 +126,11 @@ public sealed class ObjectReader : IAsyncDisposable
             next = offset;
         if (next < end)
         {
-            // what the kernel waits for: one range, at least a chunk, never refused by the budget
-            next = Enqueue(StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: true)!);
+            // What the kernel waits for: a whole chunk while the budget allows, else exactly the
+            // missing bytes, which are never refused. Past the budget, memory is thus bounded by
+            // the reads in flight (at most max_background of them, 1 MiB each).
+            next = Enqueue(StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: false)
+                ?? StartFetch(next, (int)(end - next), mandatory: true)!);
         }
         var reach = Math.Min(_size, offset + window);
         while (next < reach)

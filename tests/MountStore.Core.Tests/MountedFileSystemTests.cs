@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MountStore.Core.FileSystem;
+using MountStore.Testing;
+using static MountStore.Testing.FaultInjectingObjectStore;
+
+namespace MountStore.Core.Tests;
+
+public class MountedFileSystemTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly InMemoryObjectStore _memory = new();
+    private readonly FaultInjectingObjectStore _store;
+    private readonly ManualClock _clock = new(Start);
+
+    public MountedFileSystemTests() => _store = new FaultInjectingObjectStore(_memory);
+
+    private MountedFileSystem Mount(string prefix = "", bool readOnly = false) =>
+        new(_store, new FileSystemOptions { RootPrefix = prefix, ReadOnly = readOnly, MetadataTtl = TimeSpan.FromSeconds(30), NegativeTtl = TimeSpan.FromSeconds(5) },
+            NullLoggerFactory.Instance, _clock);
+
+    [Fact]
+    public async Task Listing_a_folder_of_2500_files_costs_three_list_requests_and_no_head()
+    {
+        for (var i = 0; i < 2500; i++)
+            await _memory.PutAsync($"many/f{i:D5}", "x");
+        await using var fs = Mount();
+
+        var listing = await fs.ListDirectoryAsync("many", CancellationToken.None);
+        Assert.Equal(2500, listing.Entries.Count);
+        foreach (var entry in listing.Entries.Take(100))
+            Assert.Equal(1, (await fs.GetAttributesAsync("many/" + entry.Name, CancellationToken.None)).Size);
+
+        Assert.Equal(3, _store.CountOf(StoreCall.List));
+        Assert.Equal(0, _store.CountOf(StoreCall.Head));
+    }
+
+    [Fact]
+    public async Task A_lookup_outside_any_cached_listing_costs_one_list_request_and_tells_file_from_folder()
+    {
+        await _memory.PutAsync("a/b/file.txt", "hello");
+        await _memory.PutAsync("a/b-sibling", "x");
+        await using var fs = Mount();
+
+        Assert.True((await fs.GetAttributesAsync("a/b", CancellationToken.None)).IsDirectory);
+        Assert.Equal(1, _store.CountOf(StoreCall.List));
+        Assert.Equal(5, (await fs.GetAttributesAsync("a/b/file.txt", CancellationToken.None)).Size);
+        Assert.Null(await fs.LookupAsync("a/nothing", CancellationToken.None));
+        Assert.Null(await fs.LookupAsync("a/nothing", CancellationToken.None)); // the absence is cached
+        Assert.Equal(3, _store.CountOf(StoreCall.List));
+    }
+
+    [Fact]
+    public async Task Marker_only_folders_exist_empty_in_both_conventions()
+    {
+        await _memory.PutAsync("empty-s3/", "");
+        await _memory.PutAsync("empty-swift", "", contentType: "application/directory");
+        await using var fs = Mount();
+
+        var root = await fs.ListDirectoryAsync("", CancellationToken.None);
+        Assert.All(root.Entries, e => Assert.True(e.Attributes.IsDirectory));
+        Assert.Equal(["empty-s3", "empty-swift"], root.Entries.Select(e => e.Name).Order());
+        Assert.Empty((await fs.ListDirectoryAsync("empty-s3", CancellationToken.None)).Entries);
+        Assert.True((await new MountedFileSystem(_store, new FileSystemOptions(), NullLoggerFactory.Instance).GetAttributesAsync("empty-swift", CancellationToken.None)).IsDirectory);
+    }
+
+    [Fact]
+    public async Task Changes_behind_the_mount_show_after_the_ttl_and_not_before()
+    {
+        await _memory.PutAsync("d/old", "1");
+        await using var fs = Mount();
+        Assert.Single((await fs.ListDirectoryAsync("d", CancellationToken.None)).Entries);
+
+        await _memory.PutAsync("d/new", "22");
+        _clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Single((await fs.ListDirectoryAsync("d", CancellationToken.None)).Entries);
+        Assert.Null(await fs.LookupAsync("d/new", CancellationToken.None));
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, (await fs.ListDirectoryAsync("d", CancellationToken.None)).Entries.Count);
+        Assert.Equal(2, (await fs.GetAttributesAsync("d/new", CancellationToken.None)).Size);
+    }
+
+    [Fact]
+    public async Task Open_reads_the_object_metadata_once_per_ttl_and_shows_it()
+    {
+        await _memory.PutAsync("f.csv", "a,b\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
+        await using var fs = Mount();
+        var listed = await fs.GetAttributesAsync("f.csv", CancellationToken.None);
+        Assert.False(listed.MetadataLoaded);
+
+        var opened = await fs.OpenAsync("f.csv", forWriting: false, CancellationToken.None);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1500000000), opened.Attributes.ModifiedTime);
+        Assert.Equal(Convert.ToUInt32("600", 8), opened.Attributes.Mode);
+        Assert.Equal(1, _store.CountOf(StoreCall.Head));
+        var buffer = new byte[16];
+        Assert.Equal(4, await fs.ReadAsync(opened.Handle, 0, buffer, CancellationToken.None));
+        await fs.ReleaseAsync(opened.Handle);
+
+        var again = await fs.OpenAsync("f.csv", forWriting: false, CancellationToken.None);
+        Assert.Equal(1, _store.CountOf(StoreCall.Head));
+        await fs.ReleaseAsync(again.Handle);
+        // stat now shows the loaded metadata too
+        Assert.Equal(opened.Attributes.ModifiedTime, (await fs.GetAttributesAsync("f.csv", CancellationToken.None)).ModifiedTime);
+        Assert.Equal(0, fs.OpenFileCount);
+    }
+
+    [Fact]
+    public async Task Opening_a_file_deleted_behind_the_mount_says_not_found()
+    {
+        await _memory.PutAsync("gone", "x");
+        await using var fs = Mount();
+        await fs.GetAttributesAsync("gone", CancellationToken.None);
+        await _memory.DeleteAsync("gone", CancellationToken.None);
+        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("gone", false, CancellationToken.None));
+        Assert.Equal(FileSystemError.NotFound, error.Error);
+    }
+
+    [Fact]
+    public async Task Writes_are_refused_as_read_only()
+    {
+        await _memory.PutAsync("f", "x");
+        await using var fs = Mount(readOnly: true);
+        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("f", true, CancellationToken.None));
+        Assert.Equal(FileSystemError.ReadOnly, error.Error);
+    }
+
+    [Fact]
+    public async Task A_mount_of_a_prefix_shows_only_the_keys_below_it()
+    {
+        await _memory.PutAsync("projects/alpha/data.csv", "1");
+        await _memory.PutAsync("projects/beta/other.csv", "2");
+        await using var fs = Mount("projects/alpha/");
+        var root = await fs.ListDirectoryAsync("", CancellationToken.None);
+        Assert.Equal(["data.csv"], root.Entries.Select(e => e.Name));
+        Assert.Null(await fs.LookupAsync("other.csv", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_listings_of_one_folder_share_one_fetch()
+    {
+        for (var i = 0; i < 10; i++)
+            await _memory.PutAsync($"shared/f{i}", "x");
+        _store.Delay(StoreCall.List, TimeSpan.FromMilliseconds(50));
+        await using var fs = Mount();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fs.ListDirectoryAsync("shared", CancellationToken.None).AsTask()));
+        Assert.Equal(1, _store.CountOf(StoreCall.List));
+    }
+}

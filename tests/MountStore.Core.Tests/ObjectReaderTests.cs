@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MountStore.Core.Prefetch;
+using MountStore.Testing;
+using static MountStore.Testing.FaultInjectingObjectStore;
+
+namespace MountStore.Core.Tests;
+
+public class ObjectReaderTests
+{
+    private const int MiB = 1 << 20;
+
+    private static ObjectReader Reader(FaultInjectingObjectStore store, string key, long size, ReadAheadOptions options, ReadBufferPool pool) =>
+        new(key, size, options, pool, new RangeFetcher(store, options.MaxResumes, NullLogger.Instance));
+
+    private static async Task<(FaultInjectingObjectStore Store, byte[] Bytes)> StoreWith(string key, int size)
+    {
+        var memory = new InMemoryObjectStore();
+        var bytes = TestStores.Pattern(size);
+        await memory.PutAsync(key, bytes);
+        return (new FaultInjectingObjectStore(memory), bytes);
+    }
+
+    private static async Task<byte[]> ReadAll(ObjectReader reader, long size, int readSize)
+    {
+        var result = new byte[size];
+        for (long at = 0; at < size;)
+        {
+            var n = await reader.ReadAsync(at, result.AsMemory((int)at, (int)Math.Min(readSize, size - at)), CancellationToken.None);
+            Assert.True(n > 0);
+            at += n;
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task A_sequential_read_returns_every_byte_with_few_growing_ranged_gets()
+    {
+        var (store, bytes) = await StoreWith("big", 48 * MiB);
+        var options = new ReadAheadOptions();
+        await using var reader = Reader(store, "big", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes));
+
+        Assert.Equal(bytes, await ReadAll(reader, bytes.Length, 128 << 10));
+        // 384 kernel-sized reads were served by far fewer GETs: the chunks grew towards 8 MiB
+        Assert.InRange(reader.FetchCount, 6, 30);
+        Assert.Equal(bytes.Length, reader.FetchedBytes);
+        Assert.Equal(reader.FetchCount, store.CountOf(StoreCall.Get));
+    }
+
+    [Fact]
+    public async Task Random_small_reads_fetch_small_ranges_not_the_read_ahead_window()
+    {
+        var (store, bytes) = await StoreWith("rnd", 32 * MiB);
+        var options = new ReadAheadOptions();
+        await using var reader = Reader(store, "rnd", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes));
+        var random = new Random(3);
+        var buffer = new byte[4096];
+        for (var i = 0; i < 50; i++)
+        {
+            var offset = random.NextInt64(bytes.Length - buffer.Length);
+            Assert.Equal(buffer.Length, await reader.ReadAsync(offset, buffer, CancellationToken.None));
+            Assert.Equal(bytes.AsSpan((int)offset, buffer.Length).ToArray(), buffer);
+        }
+        Assert.True(reader.FetchedBytes <= 50L * options.MinChunkBytes * 2, $"fetched {reader.FetchedBytes} bytes for 50 reads of 4 KiB");
+    }
+
+    [Fact]
+    public async Task Reads_at_and_past_the_end_return_what_exists()
+    {
+        var (store, bytes) = await StoreWith("small", 1000);
+        var options = new ReadAheadOptions();
+        await using var reader = Reader(store, "small", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes));
+        var buffer = new byte[4096];
+        Assert.Equal(1000, await reader.ReadAsync(0, buffer, CancellationToken.None));
+        Assert.Equal(100, await reader.ReadAsync(900, buffer, CancellationToken.None));
+        Assert.Equal(0, await reader.ReadAsync(1000, buffer, CancellationToken.None));
+        Assert.Equal(0, await reader.ReadAsync(5000, buffer, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Many_parallel_readers_stay_within_the_shared_budget_plus_the_reads_in_flight()
+    {
+        var (store, bytes) = await StoreWith("shared", 24 * MiB);
+        var options = new ReadAheadOptions { TotalBudgetBytes = 16 * MiB, MaxWindowBytes = 16 * MiB };
+        var pool = new ReadBufferPool(options.TotalBudgetBytes);
+        const int readers = 16, readSize = 128 << 10;
+        var results = await Task.WhenAll(Enumerable.Range(0, readers).Select(async _ =>
+        {
+            await using var reader = Reader(store, "shared", bytes.Length, options, pool);
+            return await ReadAll(reader, bytes.Length, readSize);
+        }));
+        Assert.All(results, r => Assert.Equal(bytes, r));
+        Assert.True(pool.PeakInUseBytes <= options.TotalBudgetBytes + readers * readSize,
+            $"peak {pool.PeakInUseBytes} bytes in use with a budget of {options.TotalBudgetBytes}");
+        Assert.Equal(0, pool.InUseBytes);
+        Assert.True(pool.KeptBytes <= options.TotalBudgetBytes);
+    }
+
+    [Fact]
+    public async Task A_body_that_breaks_midway_is_resumed_from_the_first_missing_byte()
+    {
+        var (store, bytes) = await StoreWith("flaky", 4 * MiB);
+        store.ResetGetStreamsAfter(60_000);
+        var options = new ReadAheadOptions { MaxChunkBytes = 256 << 10, MaxWindowBytes = MiB, MaxResumes = 5 };
+        await using var reader = Reader(store, "flaky", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes));
+        Assert.Equal(bytes, await ReadAll(reader, bytes.Length, 128 << 10));
+        Assert.True(store.CountOf(StoreCall.Get) > reader.FetchCount, "resumes are extra GETs of the same range");
+    }
+
+    [Fact]
+    public async Task A_range_that_keeps_failing_fails_the_read_and_a_later_read_fetches_again()
+    {
+        var (store, bytes) = await StoreWith("broken", 2 * MiB);
+        store.ResetGetStreamsAfter(1000);
+        var options = new ReadAheadOptions { MaxResumes = 2 };
+        await using var reader = Reader(store, "broken", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes));
+        var buffer = new byte[128 << 10];
+        await Assert.ThrowsAsync<IOException>(async () => await reader.ReadAsync(0, buffer, CancellationToken.None));
+        store.Heal();
+        Assert.Equal(buffer.Length, await reader.ReadAsync(0, buffer, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan(0, buffer.Length).ToArray(), buffer);
+    }
+
+    [Fact]
+    public async Task Closing_a_reader_gives_its_buffers_back()
+    {
+        var (store, bytes) = await StoreWith("closing", 16 * MiB);
+        var options = new ReadAheadOptions();
+        var pool = new ReadBufferPool(options.TotalBudgetBytes);
+        var reader = Reader(store, "closing", bytes.Length, options, pool);
+        await ReadAll(reader, 4 * MiB, 128 << 10);
+        Assert.True(reader.QueuedBytes > 0);
+        await reader.DisposeAsync();
+        for (var wait = 0; wait < 100 && pool.InUseBytes > 0; wait++)
+            await Task.Delay(10); // GETs still running return their buffers when they stop
+        Assert.Equal(0, pool.InUseBytes);
+    }
+}
