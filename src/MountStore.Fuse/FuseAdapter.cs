@@ -32,6 +32,9 @@ internal sealed partial class FuseAdapter
 
     public InodeTable Inodes => _inodes;
 
+    /// <summary>The libfuse session, for notifications to the kernel (set once mounted).</summary>
+    public nint Session { get; set; }
+
     // ---- lookups and attributes ----
 
     private async Task LookupAsync(nint request, ulong parent, string name)
@@ -186,7 +189,18 @@ internal sealed partial class FuseAdapter
             info.Handle = opened.Handle;
             info.KeepCache = _inodes.KeepsCacheOf(inode, opened.Attributes.ETag);
             if (FuseReply.Open(request, info) != 0)
+            {
                 await _fs.ReleaseAsync(opened.Handle).ConfigureAwait(false);
+                return;
+            }
+            if (opened.Revalidated && Session != 0)
+            {
+                // The kernel still holds the attributes of the lookup (from a listing: no object
+                // metadata, maybe an old size). Drop them, after the reply and off this thread, so
+                // the next stat shows the object's own mtime and mode and reads see its real size.
+                await Task.Yield();
+                LibFuse.NotifyInvalidateInode(Session, inode, -1, 0);
+            }
         }
         catch (Exception e)
         {
@@ -254,7 +268,7 @@ internal sealed partial class FuseAdapter
             BlockSize = 1 << 20,
             AccessTime = time,
             ModifyTime = time,
-            ChangeTime = time,
+            ChangeTime = attributes.ChangeTime is { } changed ? Timespec.From(changed) : time,
         };
     }
 

@@ -26,6 +26,7 @@ public sealed class FuseMount : IAsyncDisposable
     private string? _connectionId;
     private int _unmountRequested;
     private bool _disposed;
+    private volatile bool _abandoned;
 
     private FuseMount(FuseMountOptions options, ILogger logger)
     {
@@ -73,6 +74,7 @@ public sealed class FuseMount : IAsyncDisposable
         _session = LibFuse.SessionNew(&args, _operations, (nuint)sizeof(FuseLowLevelOps), null);
         if (_session == 0)
             throw new MountFailedException($"libfuse refused the mount options '{_options.KernelOptions()}' (its message is above)");
+        _adapter.Session = _session;
         if (LibFuse.SessionMount(_session, (byte*)NativeString(_options.MountPoint)) != 0)
             throw new MountFailedException($"the kernel refused to mount on {_options.MountPoint} (fusermount3's message is above)");
         _connectionId = MountTable.ConnectionIdOf(_options.MountPoint);
@@ -120,8 +122,17 @@ public sealed class FuseMount : IAsyncDisposable
     {
         if (await Task.WhenAny(Completion, Task.Delay(DetachGrace)).ConfigureAwait(false) == Completion)
             return;
+        // A detached mount lives on while files are open on it. The user asked to stop, so cut
+        // the connection: the open files get ENOTCONN, which beats a process that never exits.
         if (_connectionId is not null && MountTable.TryAbortConnection(_connectionId))
             _logger.LogWarning("Files were still open on {MountPoint}; aborted the FUSE connection so the mount could end", _options.MountPoint);
+        if (await Task.WhenAny(Completion, Task.Delay(DetachGrace)).ConfigureAwait(false) == Completion)
+            return;
+        // Without the control filesystem (not root), exiting closes /dev/fuse and the kernel
+        // aborts the connection for us; libfuse's threads are left to die with the process.
+        _logger.LogWarning("Files are still open on {MountPoint}; exiting anyway, they will get 'Transport endpoint is not connected'", _options.MountPoint);
+        _abandoned = true;
+        _loopEnded.TrySetResult(-1);
     }
 
     /// <summary>Detaches a mount: umount2(MNT_DETACH) as root, fusermount3 -u -z otherwise.</summary>
@@ -160,7 +171,8 @@ public sealed class FuseMount : IAsyncDisposable
         RequestUnmount();
         if (_session != 0)
             await Completion.ConfigureAwait(false);
-        FreeNative();
+        if (!_abandoned)
+            FreeNative(); // an abandoned loop may still touch the session: the process is exiting anyway
     }
 
     private unsafe void FreeNative()

@@ -39,8 +39,15 @@ public static class MountTable
     /// <summary>Aborts a FUSE connection (root only): its requests fail and its loop ends.</summary>
     public static bool TryAbortConnection(string connectionId)
     {
+        const string control = "/sys/fs/fuse/connections";
         try
         {
+            if (!Directory.Exists(Path.Combine(control, connectionId)) && Directory.Exists(control))
+            {
+                // the fuse control filesystem is not mounted on every system; root can mount it
+                using var mount = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mount", ["-t", "fusectl", "fusectl", control]) { UseShellExecute = false, RedirectStandardError = true });
+                mount?.WaitForExit();
+            }
             File.WriteAllText($"/sys/fs/fuse/connections/{connectionId}/abort", "1");
             return true;
         }

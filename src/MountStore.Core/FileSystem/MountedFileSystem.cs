@@ -194,7 +194,8 @@ public sealed class MountedFileSystem : IAsyncDisposable
         var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
         if (attributes.IsDirectory)
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-        if (!attributes.MetadataLoaded || !_cache.TryGetAttributes(path, out var fresh, out _) || fresh is null)
+        var revalidate = !attributes.MetadataLoaded || !_cache.TryGetAttributes(path, out var fresh, out _) || fresh is null;
+        if (revalidate)
         {
             var fetchedAt = _clock.GetUtcNow();
             var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
@@ -210,7 +211,7 @@ public sealed class MountedFileSystem : IAsyncDisposable
         var reader = new ObjectReader(_namespace.KeyOf(path), attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher);
         var handle = (ulong)Interlocked.Increment(ref _nextHandle);
         _open[handle] = new OpenedObject(path, reader);
-        return new OpenFile(handle, attributes);
+        return new OpenFile(handle, attributes, revalidate);
     }
 
     /// <summary>Reads from an open file; returns the number of bytes, 0 at its end.</summary>

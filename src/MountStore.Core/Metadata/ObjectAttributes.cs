@@ -30,9 +30,18 @@ public sealed class ObjectAttributes(FileSystemOptions options, DateTimeOffset m
             Mode(info.Metadata) ?? options.FileMode,
             Number(info.Metadata, "uid") ?? options.Uid,
             Number(info.Metadata, "gid") ?? options.Gid,
-            MTime(info.Metadata) ?? info.LastModified,
+            MTime(info.Metadata) ?? WholeSeconds(info.LastModified),
             info.ETag,
-            metadataLoaded);
+            metadataLoaded)
+        {
+            ChangeTime = WholeSeconds(info.LastModified),
+        };
+
+    /// <summary>
+    /// Listings give times to the microsecond, HEAD only to the second (HTTP dates): both are cut
+    /// to whole seconds so a file does not seem to change when opening it reads its headers.
+    /// </summary>
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));
 
     private static uint? Mode(IReadOnlyDictionary<string, string>? metadata) =>
         Number(metadata, "mode") is { } mode ? mode & PermissionBits : null;

@@ -72,6 +72,9 @@ internal static unsafe partial class LibFuse
     [LibraryImport(Library, EntryPoint = "fuse_reply_statfs")]
     public static partial int ReplyStatFs(nint request, StatVfs* statistics);
 
+    [LibraryImport(Library, EntryPoint = "fuse_lowlevel_notify_inval_inode")]
+    public static partial int NotifyInvalidateInode(nint session, ulong inode, long offset, long length);
+
     [LibraryImport(Library, EntryPoint = "fuse_add_direntry")]
     public static partial nuint AddDirectoryEntry(nint request, byte* buffer, nuint bufferSize, byte* name, Stat* attributes, long nextOffset);
 

@@ -1,0 +1,90 @@
+using System.Text;
+using MountStore.Core.Storage;
+using MountStore.Testing;
+
+namespace MountStore.Mount.Tests;
+
+/// <summary>
+/// The container every end-to-end test reads: a small realistic tree, a folder of 10,000 files,
+/// marker-only folders in both conventions, a file/folder clash, a key that cannot be a path,
+/// a 1 GiB SLO and a 256 MiB S3 multipart object. Written once per server (a marker object says
+/// it is complete); the large objects carry their SHA-256 in metadata.
+/// </summary>
+public static class E2ETree
+{
+    public const string Container = "mountstore-e2e";
+    public const string CompleteMarker = ".fixture-complete-v1";
+    public const int ManyCount = 10_000;
+    public const long SloSize = 1L << 30;
+    public const long MultipartSize = 256L << 20;
+    public const long CsvValueSum = 3L * 999 * 1000 / 2;
+
+    public static readonly Dictionary<string, string> SmallFiles = new()
+    {
+        ["docs/readme.txt"] = "MountStore end-to-end fixture\n",
+        ["docs/notes/2024/jan.txt"] = "january\n",
+        ["unicode/Grüße/日本語 ファイル.txt"] = "konnichiwa\n",
+        ["unicode/emoji 🎉 party.txt"] = "party\n",
+        ["clash/inner.txt"] = "inner\n",
+        ["data/table.csv"] = "id,value\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"{i},{i * 3}\n")),
+    };
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static bool _ready;
+
+    /// <summary>Creates the container and its objects unless a previous run completed them.</summary>
+    public static async Task EnsureAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_ready)
+                return;
+            await LocalSwiftServer.CreateContainerAsync(Container);
+            using var swift = LocalSwiftServer.SwiftStore(Container);
+            if (await swift.HeadAsync(CompleteMarker, CancellationToken.None) is null)
+                await WriteAsync(swift);
+            _ready = true;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task WriteAsync(IObjectStore swift)
+    {
+        foreach (var (key, text) in SmallFiles)
+            await PutTextAsync(swift, key, text);
+        await PutTextAsync(swift, "clash", "I am hidden by the folder clash/\n");
+        await PutTextAsync(swift, "bad//name", "a key with an empty path component\n");
+        await PutTextAsync(swift, "empty-marker/", "");
+        await PutTextAsync(swift, "empty-swift", "", "application/directory");
+        await PutTextAsync(swift, "meta/with-mtime.txt", "metadata\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
+        await Parallel.ForEachAsync(Enumerable.Range(0, ManyCount), new ParallelOptions { MaxDegreeOfParallelism = 24 },
+            async (i, ct) => await PutTextAsync(swift, $"many/f{i:D5}", $"{i}\n"));
+        await WriteLargeAsync(swift, "big/slo.bin", SloSize, seed: 1);
+        using (var s3 = LocalSwiftServer.S3Store(Container))
+            await WriteLargeAsync(s3, "big/multipart.bin", MultipartSize, seed: 2);
+        await PutTextAsync(swift, CompleteMarker, DateTimeOffset.UtcNow.ToString("O"));
+    }
+
+    private static Task PutTextAsync(IObjectStore store, string key, string text, string? contentType = null, Dictionary<string, string>? metadata = null) =>
+        store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions { ContentType = contentType, Metadata = metadata ?? [] }, CancellationToken.None);
+
+    /// <summary>A segmented upload of <see cref="PositionPattern"/> bytes, its SHA-256 in metadata.</summary>
+    public static async Task WriteLargeAsync(IObjectStore store, string key, long size, ulong seed, int partSize = 64 << 20)
+    {
+        var sha = PositionPattern.Sha256(size, seed);
+        var upload = await store.BeginSegmentedUploadAsync(key, new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["sha256"] = sha } }, CancellationToken.None);
+        var parts = (int)((size + partSize - 1) / partSize);
+        var uploaded = new UploadedPart[parts];
+        await Parallel.ForEachAsync(Enumerable.Range(0, parts), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+        {
+            var offset = (long)i * partSize;
+            var bytes = PositionPattern.Bytes(offset, (int)Math.Min(partSize, size - offset), seed);
+            uploaded[i] = await upload.UploadPartAsync(i + 1, bytes, ct);
+        });
+        await upload.CompleteAsync(uploaded, CancellationToken.None);
+    }
+}

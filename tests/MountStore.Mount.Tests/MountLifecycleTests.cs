@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+using MountStore.Core.Storage;
+using MountStore.Fuse;
+using MountStore.Testing;
+
+namespace MountStore.Mount.Tests;
+
+/// <summary>Mounts that change, end while in use, or die: each with its own mount.</summary>
+[Collection(MountCollection.Name)]
+public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
+{
+    public MountLifecycleTests() : base("mountstore-e2e-lifecycle")
+    {
+    }
+
+    private Task PutAsync(IObjectStore store, string key, string text) =>
+        store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions(), CancellationToken.None);
+
+    [Fact]
+    public async Task Objects_changed_behind_the_mount_show_after_the_ttl()
+    {
+        using var store = LocalSwiftServer.SwiftStore(Container);
+        var folder = "ttl-" + Guid.NewGuid().ToString("N")[..8];
+        await PutAsync(store, $"{folder}/existing.txt", "version one\n");
+        await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment, "--cache-ttl", "1");
+        var dir = Path.Combine(mount.Directory, folder);
+        Assert.Equal(["existing.txt"], Directory.EnumerateFiles(dir).Select(Path.GetFileName));
+        Assert.Equal("version one\n", await File.ReadAllTextAsync(Path.Combine(dir, "existing.txt")));
+
+        await PutAsync(store, $"{folder}/added.txt", "new\n");
+        await PutAsync(store, $"{folder}/existing.txt", "version two, longer\n");
+        await store.DeleteAsync($"{folder}/existing.txt", CancellationToken.None);
+        await PutAsync(store, $"{folder}/existing.txt", "version two, longer\n");
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the 1 s TTL
+
+        Assert.Equal(["added.txt", "existing.txt"], Directory.EnumerateFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("version two, longer\n", await File.ReadAllTextAsync(Path.Combine(dir, "existing.txt")));
+        Assert.Equal("new\n", await File.ReadAllTextAsync(Path.Combine(dir, "added.txt")));
+    }
+
+    private static Process StartHeldReader(string path)
+    {
+        // opens the file and reads a little, then holds it open until told to read again
+        var info = new ProcessStartInfo(Tools.Python) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("import sys\nf = open(sys.argv[1], 'rb')\nf.read(10)\nprint('open', flush=True)\nsys.stdin.readline()\nprint(len(f.read(10)), flush=True)\n");
+        info.ArgumentList.Add(path);
+        var process = Process.Start(info)!;
+        Assert.Equal("open", process.StandardOutput.ReadLine());
+        return process;
+    }
+
+    [Fact]
+    public async Task Unmount_refuses_while_a_reader_is_active_and_lazy_unmount_ends_the_mount()
+    {
+        using var store = LocalSwiftServer.SwiftStore(Container);
+        await PutAsync(store, "busy.txt", new string('x', 1000));
+        await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
+        using var reader = StartHeldReader(Path.Combine(mount.Directory, "busy.txt"));
+        try
+        {
+            var refused = await ProcessRunner.RunAsync(MountProcess.Binary, ["unmount", mount.Directory]);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("files are open", refused.StdErr);
+            Assert.True(MountTable.IsFuseMounted(mount.Directory));
+
+            var lazy = await ProcessRunner.RunAsync(MountProcess.Binary, ["unmount", "--lazy", mount.Directory]);
+            Assert.Equal(0, lazy.ExitCode);
+            Assert.False(MountTable.IsFuseMounted(mount.Directory));
+            // lazy: the open file keeps working until its reader is done, then the mount ends
+            Assert.True(mount.IsRunning);
+            await reader.StandardInput.WriteLineAsync("go");
+            await reader.StandardInput.FlushAsync();
+            Assert.Equal("10", await reader.StandardOutput.ReadLineAsync());
+            await reader.WaitForExitAsync();
+            Assert.Equal(0, await mount.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            reader.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Sigterm_unmounts_cleanly_even_with_a_reader_active()
+    {
+        using var store = LocalSwiftServer.SwiftStore(Container);
+        await PutAsync(store, "term.txt", new string('y', 1000));
+        await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
+        using var reader = StartHeldReader(Path.Combine(mount.Directory, "term.txt"));
+        try
+        {
+            await mount.SignalAsync(15);
+            Assert.Equal(0, await mount.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.False(MountTable.IsFuseMounted(mount.Directory));
+            Assert.Contains("Unmounted", mount.Output);
+        }
+        finally
+        {
+            reader.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_mount_process_leaves_no_dead_mount_behind()
+    {
+        await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
+        Directory.EnumerateFileSystemEntries(mount.Directory).ToList();
+        await mount.SignalAsync(9);
+        await mount.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        // auto_unmount: fusermount3 notices the dead process and unmounts
+        for (var i = 0; i < 100 && MountTable.IsFuseMounted(mount.Directory); i++)
+            await Task.Delay(100);
+        Assert.False(MountTable.IsFuseMounted(mount.Directory));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(mount.Directory)); // no "Transport endpoint is not connected"
+    }
+}
