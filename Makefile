@@ -3,6 +3,7 @@
 #   make test         build, install FUSE, start the local Swift (+S3) server when needed, run every test
 #   make server       start the local Swift + S3 server (servers/swift/start.sh; installs it if needed)
 #   make server-stop  stop it
+#   make bench        MountStore vs rclone mount vs s3fs vs curl, read side (bench-results/mount.md, mount.png)
 #   make bench-store  store clients against curl on the local server (writes bench-results/store.md)
 SHELL := /bin/bash
 CONFIG ?= Release
@@ -10,7 +11,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build deps test server server-stop bench-store format clean
+.PHONY: all build deps test server server-stop bench bench-store format clean
 
 all: build
 
@@ -38,6 +39,9 @@ server:
 
 server-stop:
 	bash servers/swift/stop.sh
+
+bench: deps build server
+	bash scripts/bench-mount.sh
 
 bench-store: build server
 	$(DOTNET) run --project tests/MountStore.Bench -c $(CONFIG) --no-build

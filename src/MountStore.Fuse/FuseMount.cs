@@ -50,6 +50,11 @@ public sealed class FuseMount : IAsyncDisposable
     {
         var mount = new FuseMount(options, loggers.CreateLogger<FuseMount>());
         mount.LibFuseVersion = Native.LibFuseVersion.EnsureSupported();
+        // Read-ahead buffers (64 KiB-8 MiB) are native. glibc raises its mmap threshold each time
+        // a large block is freed, after which such blocks come from arenas that never shrink:
+        // RSS then sat ~100 MB above the read-ahead budget. A fixed threshold keeps every block a
+        // mapping of its own, returned to the system when freed.
+        LibC.MallocOption(LibC.MallocMmapThreshold, 128 << 10);
         try
         {
             mount.Open(fs, loggers);

@@ -1,7 +1,12 @@
-using System.Diagnostics;
 using MountStore.Bench;
 
-// make bench-store: our two store clients against curl on the same local server, in one run.
+// make bench-store:        our two store clients against curl on the same local server, in one run.
+// make bench (prepare):    `prepare-mount` writes the data scripts/bench-mount.sh reads through the mounts.
+if (args is ["prepare-mount", ..])
+{
+    await MountBenchData.EnsureAsync();
+    return;
+}
 var outputDir = args.Length > 0 ? args[0] : Path.Combine(MountStore.Testing.RepoPaths.Root, "bench-results");
 Directory.CreateDirectory(outputDir);
 var report = await StoreBenchmark.RunAsync();

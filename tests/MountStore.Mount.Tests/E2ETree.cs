@@ -63,28 +63,13 @@ public static class E2ETree
         await PutTextAsync(swift, "meta/with-mtime.txt", "metadata\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
         await Parallel.ForEachAsync(Enumerable.Range(0, ManyCount), new ParallelOptions { MaxDegreeOfParallelism = 24 },
             async (i, ct) => await PutTextAsync(swift, $"many/f{i:D5}", $"{i}\n"));
-        await WriteLargeAsync(swift, "big/slo.bin", SloSize, seed: 1);
+        // the expected SHA-256 travels with the object, so later runs need not recompute it
+        await PatternUploads.WriteAsync(swift, "big/slo.bin", SloSize, 1, new Dictionary<string, string> { ["sha256"] = PositionPattern.Sha256(SloSize, 1) });
         using (var s3 = LocalSwiftServer.S3Store(Container))
-            await WriteLargeAsync(s3, "big/multipart.bin", MultipartSize, seed: 2);
+            await PatternUploads.WriteAsync(s3, "big/multipart.bin", MultipartSize, 2, new Dictionary<string, string> { ["sha256"] = PositionPattern.Sha256(MultipartSize, 2) });
         await PutTextAsync(swift, CompleteMarker, DateTimeOffset.UtcNow.ToString("O"));
     }
 
     private static Task PutTextAsync(IObjectStore store, string key, string text, string? contentType = null, Dictionary<string, string>? metadata = null) =>
         store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions { ContentType = contentType, Metadata = metadata ?? [] }, CancellationToken.None);
-
-    /// <summary>A segmented upload of <see cref="PositionPattern"/> bytes, its SHA-256 in metadata.</summary>
-    public static async Task WriteLargeAsync(IObjectStore store, string key, long size, ulong seed, int partSize = 64 << 20)
-    {
-        var sha = PositionPattern.Sha256(size, seed);
-        var upload = await store.BeginSegmentedUploadAsync(key, new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["sha256"] = sha } }, CancellationToken.None);
-        var parts = (int)((size + partSize - 1) / partSize);
-        var uploaded = new UploadedPart[parts];
-        await Parallel.ForEachAsync(Enumerable.Range(0, parts), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-        {
-            var offset = (long)i * partSize;
-            var bytes = PositionPattern.Bytes(offset, (int)Math.Min(partSize, size - offset), seed);
-            uploaded[i] = await upload.UploadPartAsync(i + 1, bytes, ct);
-        });
-        await upload.CompleteAsync(uploaded, CancellationToken.None);
-    }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MountStore.Core.Prefetch;
 
 /// <summary>
@@ -11,6 +13,9 @@ namespace MountStore.Core.Prefetch;
 /// </summary>
 public sealed class ObjectReader : IAsyncDisposable
 {
+    /// <summary>How long a read waits for read-ahead memory before it takes some past the budget.</summary>
+    private static readonly TimeSpan DemandWaitLimit = TimeSpan.FromSeconds(2);
+
     private readonly string _key;
     private readonly long _size;
     private readonly ReadAheadOptions _options;
@@ -64,11 +69,22 @@ public sealed class ObjectReader : IAsyncDisposable
         if (offset >= _size || length <= 0)
             return ReadResult.Empty;
         length = (int)Math.Min(length, _size - offset);
-        List<FetchedRange> ranges;
-        lock (_gate)
+        List<FetchedRange>? ranges;
+        var waitedSince = 0L;
+        while (true)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ranges = Plan(offset, length);
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var waitedEnough = waitedSince != 0 && Stopwatch.GetElapsedTime(waitedSince) > DemandWaitLimit;
+                ranges = Plan(offset, length, waitedEnough);
+            }
+            if (ranges is not null)
+                break;
+            // The shared budget is spent: wait for another read to give a buffer back.
+            if (waitedSince == 0)
+                waitedSince = Stopwatch.GetTimestamp();
+            await _pool.WaitForReturnAsync(DemandWaitLimit, cancellationToken).ConfigureAwait(false);
         }
         try
         {
@@ -97,7 +113,7 @@ public sealed class ObjectReader : IAsyncDisposable
     /// Decides which ranges serve [offset, offset+length), schedules missing ones and read-ahead,
     /// and returns the serving ranges with a reference taken on each. Runs under the lock.
     /// </summary>
-    private List<FetchedRange> Plan(long offset, int length)
+    private List<FetchedRange>? Plan(long offset, int length, bool overBudget)
     {
         var end = offset + length;
         var queueStart = _queue.Count > 0 ? _queue[0].Start : -1;
@@ -107,7 +123,7 @@ public sealed class ObjectReader : IAsyncDisposable
         {
             // A late read just behind the queue (the kernel sends read-ahead requests in
             // parallel and they can arrive out of order): serve it alone, keep the queue.
-            return [StartFetch(offset, length, mandatory: true)!];
+            return StartDemandFetch(offset, length, overBudget) is { } alone ? [alone] : null;
         }
 
         var inSequence = offset == _lastReadEnd || (_queue.Count > 0 && offset >= queueStart && offset <= queueEnd);
@@ -126,11 +142,14 @@ public sealed class ObjectReader : IAsyncDisposable
             next = offset;
         if (next < end)
         {
-            // What the kernel waits for: a whole chunk while the budget allows, else exactly the
-            // missing bytes, which are never refused. Past the budget, memory is thus bounded by
-            // the reads in flight (at most max_background of them, 1 MiB each).
-            next = Enqueue(StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: false)
-                ?? StartFetch(next, (int)(end - next), mandatory: true)!);
+            // What the kernel waits for: a whole chunk while read-ahead may grow, else exactly
+            // the missing bytes from the demand reserve; when even that is spent, the caller
+            // waits for a buffer to come back and asks again.
+            var demand = StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: false)
+                ?? StartDemandFetch(next, (int)(end - next), overBudget);
+            if (demand is null)
+                return null;
+            next = Enqueue(demand);
         }
         var reach = Math.Min(_size, offset + window);
         while (next < reach)
@@ -159,9 +178,12 @@ public sealed class ObjectReader : IAsyncDisposable
         return range.End;
     }
 
-    private FetchedRange? StartFetch(long start, int length, bool mandatory)
+    private FetchedRange? StartDemandFetch(long start, int length, bool overBudget) =>
+        StartFetch(start, length, mandatory: true, overBudget);
+
+    private FetchedRange? StartFetch(long start, int length, bool mandatory, bool overBudget = false)
     {
-        var buffer = mandatory ? _pool.Rent(length) : _pool.TryRent(length);
+        var buffer = !mandatory ? _pool.TryRent(length) : overBudget ? _pool.Rent(length) : _pool.TryRentForDemand(length);
         if (buffer is null)
             return null;
         var range = new FetchedRange(start, length, buffer, _pool);

@@ -5,9 +5,12 @@ namespace MountStore.Core.Prefetch;
 
 /// <summary>
 /// Buffers for fetched ranges, shared by all open files, with one byte budget for buffers in use
-/// and buffers kept for reuse together. Read-ahead asks with <see cref="TryRent"/> and is refused
-/// past the budget; a read the kernel is waiting for uses <see cref="Rent"/>, which never refuses
-/// (its size is bounded by the kernel's own read size), so readers slow down but never stall.
+/// and buffers kept for reuse together. Read-ahead (<see cref="TryRent"/>) may fill three
+/// quarters of the budget; the last quarter is kept for reads the kernel is waiting for
+/// (<see cref="TryRentForDemand"/>), so read-ahead of one file never starves the reads of
+/// another. A demand read that finds even that full waits for a buffer to come back
+/// (<see cref="WaitForReturnAsync"/>), and after a bounded wait takes one anyway
+/// (<see cref="Rent"/>): memory stays bounded and no reader can deadlock on it.
 /// Sizes are rounded to powers of two so returned buffers fit later requests.
 /// </summary>
 public sealed class ReadBufferPool(long budgetBytes)
@@ -30,14 +33,33 @@ public sealed class ReadBufferPool(long budgetBytes)
     /// <summary>The size a request for <paramref name="bytes"/> is served with.</summary>
     public static int SizeClass(int bytes) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, 4096));
 
-    /// <summary>A buffer of at least <paramref name="bytes"/>, or null when that would pass the budget.</summary>
-    public NativeBuffer? TryRent(int bytes)
+    private TaskCompletionSource _returned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A read-ahead buffer of at least <paramref name="bytes"/>, or null past three quarters of the budget.</summary>
+    public NativeBuffer? TryRent(int bytes) => TryRentWithin(bytes, BudgetBytes / 4 * 3);
+
+    /// <summary>A buffer for a read the kernel waits for, or null past the whole budget.</summary>
+    public NativeBuffer? TryRentForDemand(int bytes) => TryRentWithin(bytes, BudgetBytes);
+
+    /// <summary>Completes when some buffer comes back, or after <paramref name="timeout"/>.</summary>
+    public async Task WaitForReturnAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Volatile.Read(ref _returned).Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private NativeBuffer? TryRentWithin(int bytes, long limit)
     {
         var size = SizeClass(bytes);
         while (true)
         {
             var inUse = Interlocked.Read(ref _inUse);
-            if (inUse + size > BudgetBytes)
+            if (inUse + size > limit)
                 return null;
             if (Interlocked.CompareExchange(ref _inUse, inUse + size, inUse) == inUse)
                 return Take(size);
@@ -56,6 +78,7 @@ public sealed class ReadBufferPool(long budgetBytes)
     public void Return(NativeBuffer buffer)
     {
         var inUse = Interlocked.Add(ref _inUse, -buffer.Length);
+        Interlocked.Exchange(ref _returned, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (inUse + Interlocked.Read(ref _kept) + buffer.Length > BudgetBytes)
         {
             ((IDisposable)buffer).Dispose(); // keeping it would hold memory past the budget

@@ -11,6 +11,12 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true)]
     public static partial int Unmount2(byte* target, int flags);
 
+    /// <summary>mallopt parameter: allocations from this size up get their own mapping.</summary>
+    public const int MallocMmapThreshold = -3;
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    public static partial int MallocOption(int parameter, int value);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# make bench: MountStore, rclone mount and s3fs side by side on the local server, with curl as the
+# limit, in one run. Every mount is fresh for a cold measurement. Writes bench-results/mount.md
+# (times and ratios), mount.csv and mount.png. Not a test: it asserts nothing, it measures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=bench-results
+CONTAINER=mountstore-bench
+ENDPOINT=http://127.0.0.1:8080
+mkdir -p "$OUT"
+
+missing=()
+for p in rclone s3fs gnuplot-nox curl bc; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+dotnet run --project tests/MountStore.Bench -c Release --no-build -- prepare-mount
+
+auth=$(curl -si -H "X-Auth-User: test:tester" -H "X-Auth-Key: testing" $ENDPOINT/auth/v1.0)
+TOKEN=$(grep -i '^X-Auth-Token:' <<<"$auth" | cut -d' ' -f2 | tr -d '\r')
+STORAGE=$(grep -i '^X-Storage-Url:' <<<"$auth" | cut -d' ' -f2 | tr -d '\r')
+
+MNT=$(mktemp -d /tmp/mountstore-bench.XXXXXX)
+PID=
+now() { date +%s.%N; }
+since() { echo "$(now) - $1" | bc; }
+
+mount_tool() {
+  case $1 in
+    mountstore)
+      ST_AUTH=$ENDPOINT/auth/v1.0 ST_USER=test:tester ST_KEY=testing \
+        bin/mountstore mount "swift://$CONTAINER" "$MNT" --read-only >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
+    rclone)
+      RCLONE_CONFIG_SW_TYPE=swift RCLONE_CONFIG_SW_AUTH=$ENDPOINT/auth/v1.0 RCLONE_CONFIG_SW_USER=test:tester RCLONE_CONFIG_SW_KEY=testing \
+        rclone mount "sw:$CONTAINER" "$MNT" --read-only --vfs-cache-mode writes >"$OUT/log-rclone.txt" 2>&1 & PID=$! ;;
+    s3fs)
+      AWSACCESSKEYID=test:tester AWSSECRETACCESSKEY=testing \
+        s3fs "$CONTAINER" "$MNT" -f -o ro -o url=$ENDPOINT -o use_path_request_style -o endpoint=us-east-1 >"$OUT/log-s3fs.txt" 2>&1 & PID=$! ;;
+  esac
+  for _ in $(seq 300); do
+    grep -q " $MNT " /proc/self/mountinfo && ls "$MNT" >/dev/null 2>&1 && return 0
+    kill -0 "$PID" 2>/dev/null || { echo "$1 failed to mount"; return 1; }
+    sleep 0.1
+  done
+  echo "$1 did not mount in 30 s"; return 1
+}
+
+declare -A RSS
+unmount_tool() {
+  local kb
+  kb=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0)
+  (( kb > ${RSS[$1]:-0} )) && RSS[$1]=$kb
+  fusermount3 -u "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+}
+
+declare -A T
+record() { T[$1,$2]=$3; printf '  %-10s %-18s %8.3f s\n' "$1" "$2" "$3"; }
+
+# best of two fresh mounts for the throughput figures, which are noisy on a shared 2-core machine
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+
+measure_tool() {
+  local tool=$1 t a b
+  echo "== $tool"
+  for run in 1 2; do
+    mount_tool "$tool" || return 0
+    t=$(now); cat "$MNT/big.bin" >/dev/null; a[run]=$(since "$t")
+    unmount_tool "$tool"
+  done
+  record "$tool" seq_read_1GiB "$(best "${a[1]}" "${a[2]}")"
+
+  mount_tool "$tool" || return 0
+  t=$(now); head -c 1 "$MNT/big.bin" >/dev/null; record "$tool" first_byte "$(since "$t")"
+  unmount_tool "$tool"
+
+  mount_tool "$tool" || return 0
+  t=$(now); ls -lR "$MNT/tree" >/dev/null; record "$tool" ls_lR_cold "$(since "$t")"
+  t=$(now); ls -lR "$MNT/tree" >/dev/null; record "$tool" ls_lR_warm "$(since "$t")"
+  unmount_tool "$tool"
+
+  mount_tool "$tool" || return 0
+  t=$(now); n=$(find "$MNT/tree" -type f | wc -l); record "$tool" find_cold "$(since "$t")"
+  [[ $n == 10000 ]] || echo "  warning: $tool's find saw $n files, not 10000"
+  t=$(now); find "$MNT/tree" -type f >/dev/null; record "$tool" find_warm "$(since "$t")"
+  unmount_tool "$tool"
+
+  mount_tool "$tool" || return 0
+  t=$(now)
+  for i in $(seq -w 0 15); do cat "$MNT/par/p$i.bin" >/dev/null & done
+  wait $(jobs -p | grep -v "^$PID$") 2>/dev/null || true
+  record "$tool" parallel_16x64MiB "$(since "$t")"
+  unmount_tool "$tool"
+}
+
+echo "== curl (the limit)"
+get() { curl -sf -H "X-Auth-Token: $TOKEN" "$@"; }
+for run in 1 2; do t=$(now); get "$STORAGE/$CONTAINER/big.bin" -o /dev/null; c[run]=$(since "$t"); done
+record curl seq_read_1GiB "$(best "${c[1]}" "${c[2]}")"
+t=$(now); get -r 0-0 "$STORAGE/$CONTAINER/big.bin" -o /dev/null; record curl first_byte "$(since "$t")"
+list_all() { local marker=""; while :; do page=$(get "$STORAGE/$CONTAINER?prefix=tree/&limit=1000&marker=$marker"); [[ -z $page ]] && break; marker=$(tail -n1 <<<"$page"); done; }
+t=$(now); list_all; record curl ls_lR_cold "$(since "$t")"
+T[curl,ls_lR_warm]=${T[curl,ls_lR_cold]}; T[curl,find_cold]=${T[curl,ls_lR_cold]}; T[curl,find_warm]=${T[curl,ls_lR_cold]}
+t=$(now); for i in $(seq -w 0 15); do get "$STORAGE/$CONTAINER/par/p$i.bin" -o /dev/null & done; wait; record curl parallel_16x64MiB "$(since "$t")"
+
+for tool in mountstore rclone s3fs; do measure_tool "$tool"; done
+rmdir "$MNT" 2>/dev/null || true
+
+scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB)
+ratio() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="${T[$1,$3]}" -v y="${T[$2,$3]}" 'BEGIN { printf "%.2fx", x / y }' || echo "n/a"; }
+cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
+{
+  echo "# make bench: read-only mount, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+  echo
+  echo "Seconds (lower is better). Ratios are the other's time divided by MountStore's: above 1x, MountStore is faster."
+  echo "curl is the limit: one GET (seq, first byte), the bare paged listing of 10,000 names (ls/find rows), 16 parallel GETs."
+  echo
+  echo "| scenario | curl | MountStore | rclone | s3fs | vs curl | vs rclone | vs s3fs |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for s in "${scenarios[@]}"; do
+    echo "| $s | $(cell curl "$s") | $(cell mountstore "$s") | $(cell rclone "$s") | $(cell s3fs "$s") | $(ratio curl mountstore "$s") | $(ratio rclone mountstore "$s") | $(ratio s3fs mountstore "$s") |"
+  done
+  echo
+  echo "Peak RSS of the mount process over these runs (VmHWM): MountStore $((${RSS[mountstore]:-0} / 1024)) MB, rclone $((${RSS[rclone]:-0} / 1024)) MB, s3fs $((${RSS[s3fs]:-0} / 1024)) MB."
+  echo
+  echo "Targets: seq_read_1GiB vs curl >= 1.3x; ls_lR_cold vs rclone and vs s3fs >= 5x; MountStore RSS < 200 MB."
+} > "$OUT/mount.md"
+{
+  echo "scenario curl mountstore rclone s3fs"
+  for s in "${scenarios[@]}"; do echo "$s $(cell curl "$s") $(cell mountstore "$s") $(cell rclone "$s") $(cell s3fs "$s")"; done
+} > "$OUT/mount.csv"
+gnuplot <<GP || echo "gnuplot failed; the table is in $OUT/mount.md"
+set terminal pngcairo size 1100,520 noenhanced
+set output "$OUT/mount.png"
+set title "Read-only mount on the local Swift server: seconds, log scale (lower is better)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set logscale y
+set ylabel "seconds"
+set xtics rotate by -20
+set key top left
+set datafile missing "n/a"
+plot "$OUT/mount.csv" using 2:xtic(1) title "curl (limit)", '' using 3 title "MountStore", '' using 4 title "rclone mount", '' using 5 title "s3fs"
+GP
+cat "$OUT/mount.md"
+echo "written: $OUT/mount.md $OUT/mount.csv $OUT/mount.png"
