@@ -63,7 +63,7 @@ internal sealed class MountCommandOptions
     public Option<int> ReadAheadTotalMiB { get; } = new("--read-ahead-total")
     {
         Description = "Most MiB of read-ahead memory for all open files together.",
-        DefaultValueFactory = _ => 96,
+        DefaultValueFactory = _ => 80,
     };
 
     public Option<bool> AllowOther { get; } = new("--allow-other")

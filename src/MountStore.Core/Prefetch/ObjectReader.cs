@@ -35,6 +35,7 @@ public sealed class ObjectReader : IAsyncDisposable
         _options = options;
         _pool = pool;
         _fetcher = fetcher;
+        pool.ReaderOpened();
     }
 
     /// <summary>Ranged GETs started by this handle (tests check that random reads stay small).</summary>
@@ -135,8 +136,10 @@ public sealed class ObjectReader : IAsyncDisposable
         _lastReadEnd = Math.Max(_lastReadEnd, end);
         DropConsumed(offset);
 
-        var window = Math.Clamp(2 * (end - _sequenceStart), _options.MinChunkBytes, _options.MaxWindowBytes);
-        var chunk = (int)Math.Clamp(ReadBufferPool.SizeClass((int)Math.Min(window / 4, int.MaxValue)), _options.MinChunkBytes, _options.MaxChunkBytes);
+        var reachLimit = Math.Max(2L * _options.MinChunkBytes, Math.Min(_options.MaxWindowBytes, _pool.FairShareBytes));
+        var window = Math.Clamp(2 * (end - _sequenceStart), _options.MinChunkBytes, reachLimit);
+        // a quarter of the window, rounded down to a power of two so four chunks really fit in it
+        var chunk = (int)Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)(window / 4) + 1) / 2, _options.MinChunkBytes, _options.MaxChunkBytes);
         var next = _queue.Count > 0 ? _queue[^1].End : offset;
         if (next < offset)
             next = offset;
@@ -232,6 +235,7 @@ public sealed class ObjectReader : IAsyncDisposable
             if (_disposed)
                 return ValueTask.CompletedTask;
             _disposed = true;
+            _pool.ReaderClosed();
             _closing.Cancel();
             ClearQueue();
         }

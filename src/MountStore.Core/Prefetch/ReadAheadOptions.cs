@@ -19,11 +19,11 @@ public sealed record ReadAheadOptions
     public long MaxWindowBytes { get; init; } = 64L << 20;
 
     /// <summary>
-    /// Read-ahead memory for all handles together (96 MiB). Read-ahead may use three quarters of
+    /// Read-ahead memory for all handles together (80 MiB). Read-ahead may use three quarters of
     /// it; the rest serves reads the kernel waits for. Many parallel readers share the budget
     /// instead of multiplying it, which keeps the mount process under 200 MB.
     /// </summary>
-    public long TotalBudgetBytes { get; init; } = 96L << 20;
+    public long TotalBudgetBytes { get; init; } = 80L << 20;
 
     /// <summary>How often a range whose stream broke midway is resumed before the read fails.</summary>
     public int MaxResumes { get; init; } = 3;

@@ -33,6 +33,22 @@ public sealed class ReadBufferPool(long budgetBytes)
     /// <summary>The size a request for <paramref name="bytes"/> is served with.</summary>
     public static int SizeClass(int bytes) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, 4096));
 
+    private int _readers;
+
+    /// <summary>Open files reading through this pool.</summary>
+    public int Readers => Volatile.Read(ref _readers);
+
+    /// <summary>
+    /// The read-ahead one file may use while <see cref="Readers"/> share the pool: an equal share
+    /// of the read-ahead part of the budget. Without it the first sequential readers grow their
+    /// windows over the whole budget and later ones are left fetching only what is asked.
+    /// </summary>
+    public long FairShareBytes => BudgetBytes / 4 * 3 / Math.Max(1, Readers);
+
+    internal void ReaderOpened() => Interlocked.Increment(ref _readers);
+
+    internal void ReaderClosed() => Interlocked.Decrement(ref _readers);
+
     private TaskCompletionSource _returned = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A read-ahead buffer of at least <paramref name="bytes"/>, or null past three quarters of the budget.</summary>
