@@ -138,8 +138,9 @@ public sealed class ObjectReader : IAsyncDisposable
 
         var reachLimit = Math.Max(2L * _options.MinChunkBytes, Math.Min(_options.MaxWindowBytes, _pool.FairShareBytes));
         var window = Math.Clamp(2 * (end - _sequenceStart), _options.MinChunkBytes, reachLimit);
-        // a quarter of the window, rounded down to a power of two so four chunks really fit in it
-        var chunk = (int)Math.Clamp((long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)(window / 4) + 1) / 2, _options.MinChunkBytes, _options.MaxChunkBytes);
+        // Half the window per GET (capped at MaxChunkBytes): with many readers sharing the budget,
+        // two larger GETs per file cost the server far less than many small ones.
+        var chunk = (int)Math.Clamp(window / 2 / _options.MinChunkBytes * _options.MinChunkBytes, _options.MinChunkBytes, _options.MaxChunkBytes);
         var next = _queue.Count > 0 ? _queue[^1].End : offset;
         if (next < offset)
             next = offset;
