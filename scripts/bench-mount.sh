@@ -146,7 +146,7 @@ set ylabel "seconds"
 set xtics rotate by -20
 set key top left
 set datafile missing "n/a"
-plot "$OUT/mount.csv" using 2:xtic(1) title "curl (limit)", '' using 3 title "MountStore", '' using 4 title "rclone mount", '' using 5 title "s3fs"
+plot "$OUT/mount.csv" every ::1 using 2:xtic(1) title "curl (limit)", '' every ::1 using 3 title "MountStore", '' every ::1 using 4 title "rclone mount", '' every ::1 using 5 title "s3fs"
 GP
 cat "$OUT/mount.md"
 echo "written: $OUT/mount.md $OUT/mount.csv $OUT/mount.png"
