@@ -31,9 +31,8 @@ public sealed record RemoteAddress(StoreKind Kind, string Container, string Pref
         var prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
         if (container.Length == 0)
             throw new FormatException($"'{text}' names no {(kind == StoreKind.Swift ? "container" : "bucket")}");
-        if (prefix.Split('/').Any(part => part.Length == 0 || part is "." or ".."))
-            if (prefix.Length > 0)
-                throw new FormatException($"the prefix '{prefix}' has an empty, '.' or '..' component");
+        if (prefix.Length > 0 && prefix.Split('/').Any(part => part.Length == 0 || part is "." or ".."))
+            throw new FormatException($"the prefix '{prefix}' has an empty, '.' or '..' component");
         return new RemoteAddress(kind, container, prefix.Length == 0 ? "" : prefix + "/");
     }
 

@@ -26,6 +26,7 @@ internal static class ErrnoMapping
                     FileSystemError.InvalidName => Errno.EINVAL,
                     FileSystemError.NotSupported => Errno.ENOTSUP,
                     FileSystemError.BadHandle => Errno.EBADF,
+                    FileSystemError.Stale => Errno.ESTALE,
                     _ => Errno.EIO,
                 };
                 if (errno is Errno.EIO or Errno.EINVAL or Errno.ENAMETOOLONG)

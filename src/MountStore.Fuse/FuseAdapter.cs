@@ -39,9 +39,10 @@ internal sealed partial class FuseAdapter
 
     private async Task LookupAsync(nint request, ulong parent, string name)
     {
-        var path = ChildPath(parent, name);
+        string? path = null;
         try
         {
+            path = ChildPath(parent, name);
             if (Encoding.UTF8.GetByteCount(name) > PathNames.MaxNameBytes)
                 throw new FileSystemException(FileSystemError.NameTooLong, path, "the name is longer than 255 bytes");
             var attributes = await _fs.LookupAsync(path, CancellationToken.None).ConfigureAwait(false);
@@ -68,10 +69,7 @@ internal sealed partial class FuseAdapter
         try
         {
             if (path is null)
-            {
-                FuseReply.Error(request, Errno.ESTALE);
-                return;
-            }
+                throw StaleInode(inode);
             var attributes = await _fs.GetAttributesAsync(path, CancellationToken.None).ConfigureAwait(false);
             var stat = ToStat(inode, attributes);
             FuseReply.Attributes(request, stat, _options.AttributeTimeout.TotalSeconds);
@@ -90,10 +88,7 @@ internal sealed partial class FuseAdapter
         try
         {
             if (path is null)
-            {
-                FuseReply.Error(request, Errno.ESTALE);
-                return;
-            }
+                throw StaleInode(inode);
             // The listing is taken once at opendir, so paging through readdir sees one consistent
             // snapshot whatever the cache does meanwhile.
             var listing = await _fs.ListDirectoryAsync(path, CancellationToken.None).ConfigureAwait(false);
@@ -178,10 +173,7 @@ internal sealed partial class FuseAdapter
         try
         {
             if (path is null)
-            {
-                FuseReply.Error(request, Errno.ESTALE);
-                return;
-            }
+                throw StaleInode(inode);
             const int accessMode = 3, writeOnly = 1, readWrite = 2, truncate = 0x200;
             var access = info.Flags & accessMode;
             var forWriting = access is writeOnly or readWrite || (info.Flags & truncate) != 0;
@@ -238,6 +230,9 @@ internal sealed partial class FuseAdapter
 
     private string ChildPath(ulong parent, string name) =>
         _inodes.PathOf(parent) is { } directory ? PathNames.Join(directory, name) : throw new FileSystemException(FileSystemError.NotFound, name, "the parent directory is no longer known");
+
+    private static FileSystemException StaleInode(ulong inode) =>
+        new(FileSystemError.Stale, $"inode {inode}", "the kernel asked about an inode it had already forgotten");
 
     private void Fail(nint request, Exception error, string operation, string? path) =>
         FuseReply.Error(request, ErrnoMapping.ToErrno(error, operation, path, _logger));

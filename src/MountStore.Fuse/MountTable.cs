@@ -40,20 +40,40 @@ public static class MountTable
     public static bool TryAbortConnection(string connectionId)
     {
         const string control = "/sys/fs/fuse/connections";
+        var mountedHere = false;
         try
         {
             if (!Directory.Exists(Path.Combine(control, connectionId)) && Directory.Exists(control))
             {
                 // the fuse control filesystem is not mounted on every system; root can mount it
-                using var mount = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mount", ["-t", "fusectl", "fusectl", control]) { UseShellExecute = false, RedirectStandardError = true });
-                mount?.WaitForExit();
+                // for the moment it takes to abort, and leaves the system as it found it
+                mountedHere = Run("mount", "-t", "fusectl", "fusectl", control);
             }
-            File.WriteAllText($"/sys/fs/fuse/connections/{connectionId}/abort", "1");
+            File.WriteAllText($"{control}/{connectionId}/abort", "1");
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
             return false;
+        }
+        finally
+        {
+            if (mountedHere)
+                Run("umount", control);
+        }
+    }
+
+    private static bool Run(string command, params string[] arguments)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { UseShellExecute = false, RedirectStandardError = true });
+            process?.WaitForExit();
+            return process?.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // the command is not installed
         }
     }
 

@@ -22,7 +22,7 @@ public class MountedFileSystemTests
     public async Task Listing_a_folder_of_2500_files_costs_three_list_requests_and_no_head()
     {
         for (var i = 0; i < 2500; i++)
-            await _memory.PutAsync($"many/f{i:D5}", "x");
+            await _memory.PutTextAsync($"many/f{i:D5}", "x");
         await using var fs = Mount();
 
         var listing = await fs.ListDirectoryAsync("many", CancellationToken.None);
@@ -37,8 +37,8 @@ public class MountedFileSystemTests
     [Fact]
     public async Task A_lookup_outside_any_cached_listing_costs_one_list_request_and_tells_file_from_folder()
     {
-        await _memory.PutAsync("a/b/file.txt", "hello");
-        await _memory.PutAsync("a/b-sibling", "x");
+        await _memory.PutTextAsync("a/b/file.txt", "hello");
+        await _memory.PutTextAsync("a/b-sibling", "x");
         await using var fs = Mount();
 
         Assert.True((await fs.GetAttributesAsync("a/b", CancellationToken.None)).IsDirectory);
@@ -52,25 +52,26 @@ public class MountedFileSystemTests
     [Fact]
     public async Task Marker_only_folders_exist_empty_in_both_conventions()
     {
-        await _memory.PutAsync("empty-s3/", "");
-        await _memory.PutAsync("empty-swift", "", contentType: "application/directory");
+        await _memory.PutTextAsync("empty-s3/", "");
+        await _memory.PutTextAsync("empty-swift", "", contentType: "application/directory");
         await using var fs = Mount();
 
         var root = await fs.ListDirectoryAsync("", CancellationToken.None);
         Assert.All(root.Entries, e => Assert.True(e.Attributes.IsDirectory));
         Assert.Equal(["empty-s3", "empty-swift"], root.Entries.Select(e => e.Name).Order());
         Assert.Empty((await fs.ListDirectoryAsync("empty-s3", CancellationToken.None)).Entries);
-        Assert.True((await new MountedFileSystem(_store, new FileSystemOptions(), NullLoggerFactory.Instance).GetAttributesAsync("empty-swift", CancellationToken.None)).IsDirectory);
+        await using var fresh = Mount();
+        Assert.True((await fresh.GetAttributesAsync("empty-swift", CancellationToken.None)).IsDirectory);
     }
 
     [Fact]
     public async Task Changes_behind_the_mount_show_after_the_ttl_and_not_before()
     {
-        await _memory.PutAsync("d/old", "1");
+        await _memory.PutTextAsync("d/old", "1");
         await using var fs = Mount();
         Assert.Single((await fs.ListDirectoryAsync("d", CancellationToken.None)).Entries);
 
-        await _memory.PutAsync("d/new", "22");
+        await _memory.PutTextAsync("d/new", "22");
         _clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Single((await fs.ListDirectoryAsync("d", CancellationToken.None)).Entries);
         Assert.Null(await fs.LookupAsync("d/new", CancellationToken.None));
@@ -83,7 +84,7 @@ public class MountedFileSystemTests
     [Fact]
     public async Task Open_reads_the_object_metadata_once_per_ttl_and_shows_it()
     {
-        await _memory.PutAsync("f.csv", "a,b\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
+        await _memory.PutTextAsync("f.csv", "a,b\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
         await using var fs = Mount();
         var listed = await fs.GetAttributesAsync("f.csv", CancellationToken.None);
         Assert.False(listed.MetadataLoaded);
@@ -107,7 +108,7 @@ public class MountedFileSystemTests
     [Fact]
     public async Task Opening_a_file_deleted_behind_the_mount_says_not_found()
     {
-        await _memory.PutAsync("gone", "x");
+        await _memory.PutTextAsync("gone", "x");
         await using var fs = Mount();
         await fs.GetAttributesAsync("gone", CancellationToken.None);
         await _memory.DeleteAsync("gone", CancellationToken.None);
@@ -118,7 +119,7 @@ public class MountedFileSystemTests
     [Fact]
     public async Task Writes_are_refused_as_read_only()
     {
-        await _memory.PutAsync("f", "x");
+        await _memory.PutTextAsync("f", "x");
         await using var fs = Mount(readOnly: true);
         var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("f", true, CancellationToken.None));
         Assert.Equal(FileSystemError.ReadOnly, error.Error);
@@ -127,8 +128,8 @@ public class MountedFileSystemTests
     [Fact]
     public async Task A_mount_of_a_prefix_shows_only_the_keys_below_it()
     {
-        await _memory.PutAsync("projects/alpha/data.csv", "1");
-        await _memory.PutAsync("projects/beta/other.csv", "2");
+        await _memory.PutTextAsync("projects/alpha/data.csv", "1");
+        await _memory.PutTextAsync("projects/beta/other.csv", "2");
         await using var fs = Mount("projects/alpha/");
         var root = await fs.ListDirectoryAsync("", CancellationToken.None);
         Assert.Equal(["data.csv"], root.Entries.Select(e => e.Name));
@@ -139,7 +140,7 @@ public class MountedFileSystemTests
     public async Task Concurrent_listings_of_one_folder_share_one_fetch()
     {
         for (var i = 0; i < 10; i++)
-            await _memory.PutAsync($"shared/f{i}", "x");
+            await _memory.PutTextAsync($"shared/f{i}", "x");
         _store.Delay(StoreCall.List, TimeSpan.FromMilliseconds(50));
         await using var fs = Mount();
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fs.ListDirectoryAsync("shared", CancellationToken.None).AsTask()));

@@ -1,4 +1,3 @@
-using System.Text;
 using MountStore.Core.Storage;
 using MountStore.Testing;
 
@@ -7,9 +6,6 @@ namespace MountStore.Core.Tests;
 /// <summary>Small helpers to fill an in-memory store.</summary>
 internal static class TestStores
 {
-    public static async Task PutAsync(this IObjectStore store, string key, string text, string? contentType = null, Dictionary<string, string>? metadata = null) =>
-        await store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions { ContentType = contentType, Metadata = metadata ?? [] }, CancellationToken.None);
-
     public static async Task PutAsync(this IObjectStore store, string key, byte[] bytes) =>
         await store.PutAsync(key, new MemoryStream(bytes), new ObjectWriteOptions(), CancellationToken.None);
 
@@ -20,6 +16,4 @@ internal static class TestStores
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
-
-    public static FaultInjectingObjectStore Counting(InMemoryObjectStore store) => new(store);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using MountStore.Core.Storage;
 using MountStore.Testing;
 
@@ -55,21 +54,18 @@ public static class E2ETree
     private static async Task WriteAsync(IObjectStore swift)
     {
         foreach (var (key, text) in SmallFiles)
-            await PutTextAsync(swift, key, text);
-        await PutTextAsync(swift, "clash", "I am hidden by the folder clash/\n");
-        await PutTextAsync(swift, "bad//name", "a key with an empty path component\n");
-        await PutTextAsync(swift, "empty-marker/", "");
-        await PutTextAsync(swift, "empty-swift", "", "application/directory");
-        await PutTextAsync(swift, "meta/with-mtime.txt", "metadata\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
+            await swift.PutTextAsync(key, text);
+        await swift.PutTextAsync("clash", "I am hidden by the folder clash/\n");
+        await swift.PutTextAsync("bad//name", "a key with an empty path component\n");
+        await swift.PutTextAsync("empty-marker/", "");
+        await swift.PutTextAsync("empty-swift", "", "application/directory");
+        await swift.PutTextAsync("meta/with-mtime.txt", "metadata\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
         await Parallel.ForEachAsync(Enumerable.Range(0, ManyCount), new ParallelOptions { MaxDegreeOfParallelism = 24 },
-            async (i, ct) => await PutTextAsync(swift, $"many/f{i:D5}", $"{i}\n"));
+            async (i, ct) => await swift.PutTextAsync($"many/f{i:D5}", $"{i}\n"));
         // the expected SHA-256 travels with the object, so later runs need not recompute it
         await PatternUploads.WriteAsync(swift, "big/slo.bin", SloSize, 1, new Dictionary<string, string> { ["sha256"] = PositionPattern.Sha256(SloSize, 1) });
         using (var s3 = LocalSwiftServer.S3Store(Container))
             await PatternUploads.WriteAsync(s3, "big/multipart.bin", MultipartSize, 2, new Dictionary<string, string> { ["sha256"] = PositionPattern.Sha256(MultipartSize, 2) });
-        await PutTextAsync(swift, CompleteMarker, DateTimeOffset.UtcNow.ToString("O"));
+        await swift.PutTextAsync(CompleteMarker, DateTimeOffset.UtcNow.ToString("O"));
     }
-
-    private static Task PutTextAsync(IObjectStore store, string key, string text, string? contentType = null, Dictionary<string, string>? metadata = null) =>
-        store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions { ContentType = contentType, Metadata = metadata ?? [] }, CancellationToken.None);
 }

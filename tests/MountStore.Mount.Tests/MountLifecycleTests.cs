@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using MountStore.Core.Storage;
 using MountStore.Fuse;
 using MountStore.Testing;
 
@@ -14,24 +12,21 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
     {
     }
 
-    private Task PutAsync(IObjectStore store, string key, string text) =>
-        store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions(), CancellationToken.None);
-
     [Fact]
     public async Task Objects_changed_behind_the_mount_show_after_the_ttl()
     {
         using var store = LocalSwiftServer.SwiftStore(Container);
         var folder = "ttl-" + Guid.NewGuid().ToString("N")[..8];
-        await PutAsync(store, $"{folder}/existing.txt", "version one\n");
+        await store.PutTextAsync($"{folder}/existing.txt", "version one\n");
         await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment, "--cache-ttl", "1");
         var dir = Path.Combine(mount.Directory, folder);
         Assert.Equal(["existing.txt"], Directory.EnumerateFiles(dir).Select(Path.GetFileName));
         Assert.Equal("version one\n", await File.ReadAllTextAsync(Path.Combine(dir, "existing.txt")));
 
-        await PutAsync(store, $"{folder}/added.txt", "new\n");
-        await PutAsync(store, $"{folder}/existing.txt", "version two, longer\n");
+        await store.PutTextAsync($"{folder}/added.txt", "new\n");
+        await store.PutTextAsync($"{folder}/existing.txt", "version two, longer\n");
         await store.DeleteAsync($"{folder}/existing.txt", CancellationToken.None);
-        await PutAsync(store, $"{folder}/existing.txt", "version two, longer\n");
+        await store.PutTextAsync($"{folder}/existing.txt", "version two, longer\n");
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the 1 s TTL
 
         Assert.Equal(["added.txt", "existing.txt"], Directory.EnumerateFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -55,7 +50,7 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
     public async Task Unmount_refuses_while_a_reader_is_active_and_lazy_unmount_ends_the_mount()
     {
         using var store = LocalSwiftServer.SwiftStore(Container);
-        await PutAsync(store, "busy.txt", new string('x', 1000));
+        await store.PutTextAsync("busy.txt", new string('x', 1000));
         await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
         using var reader = StartHeldReader(Path.Combine(mount.Directory, "busy.txt"));
         try
@@ -86,7 +81,7 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
     public async Task Sigterm_unmounts_cleanly_even_with_a_reader_active()
     {
         using var store = LocalSwiftServer.SwiftStore(Container);
-        await PutAsync(store, "term.txt", new string('y', 1000));
+        await store.PutTextAsync("term.txt", new string('y', 1000));
         await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
         using var reader = StartHeldReader(Path.Combine(mount.Directory, "term.txt"));
         try

@@ -24,6 +24,9 @@ public enum FileSystemError
     /// <summary>The operation has no meaning on an object store.</summary>
     NotSupported,
 
+    /// <summary>A node the filesystem no longer knows (the kernel's reference outlived it).</summary>
+    Stale,
+
     /// <summary>A handle that is not (or no longer) open.</summary>
     BadHandle,
 

@@ -108,32 +108,30 @@ public sealed class MountedFileSystem : IAsyncDisposable
         if (_cache.TryGetListing(path, out var cached))
             return cached;
         // One listing per directory at a time: concurrent `ls` and lookups share it.
-        var fetch = _listingsInFlight.GetOrAdd(path, p => FetchListingAsync(p));
-        try
-        {
-            return await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (fetch.IsCompleted)
-                _listingsInFlight.TryRemove(new KeyValuePair<string, Task<DirectoryListing>>(path, fetch));
-        }
+        return await _listingsInFlight.GetOrAdd(path, p => FetchListingAsync(p)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DirectoryListing> FetchListingAsync(string path)
     {
         await Task.Yield(); // leave GetOrAdd before doing the work
-        var fetchedAt = _clock.GetUtcNow();
-        var prefix = _namespace.DirectoryPrefixOf(path);
-        var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
-        await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
-            builder.Add(page);
-        var listing = new DirectoryListing(builder.Build(), fetchedAt);
-        _cache.SetListing(path, listing);
-        if (builder.OwnMarker is { } marker && path.Length > 0)
-            _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
-        _listingsInFlight.TryRemove(path, out _);
-        return listing;
+        try
+        {
+            var fetchedAt = _clock.GetUtcNow();
+            var prefix = _namespace.DirectoryPrefixOf(path);
+            var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
+            await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
+                builder.Add(page);
+            var listing = new DirectoryListing(builder.Build(), fetchedAt);
+            _cache.SetListing(path, listing);
+            if (builder.OwnMarker is { } marker && path.Length > 0)
+                _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
+            return listing;
+        }
+        finally
+        {
+            // succeeded or failed, the next caller starts afresh (from the cache, or a new fetch)
+            _listingsInFlight.TryRemove(path, out _);
+        }
     }
 
     /// <summary>
@@ -150,11 +148,11 @@ public sealed class MountedFileSystem : IAsyncDisposable
         {
             var page = await _store.ListAsync(new ListRequest(key, "/", token), cancellationToken).ConfigureAwait(false);
             if (page.CommonPrefixes.Contains(folder, StringComparer.Ordinal))
-                return DirectoryAt(path, file);
+                return DirectoryAt(file);
             foreach (var info in page.Objects)
             {
                 if (info.Key == folder)
-                    return DirectoryAt(path, file);
+                    return DirectoryAt(file);
                 if (info.Key == key)
                 {
                     if (DirectoryMarkers.HasDirectoryContentType(info))
@@ -174,11 +172,10 @@ public sealed class MountedFileSystem : IAsyncDisposable
             : _attributes.File(file, metadataLoaded: false);
     }
 
-    private NodeAttributes DirectoryAt(string path, ObjectInfo? hiddenFile)
+    private NodeAttributes DirectoryAt(ObjectInfo? hiddenFile)
     {
         if (hiddenFile is not null)
-            _logger.LogWarning("Object '{File}' is hidden: keys below '{File}/' make '{Path}' a folder, and a path cannot be both. Rename the object with a store tool to see it.",
-                hiddenFile.Key, hiddenFile.Key, path);
+            DirectoryListingBuilder.LogHiddenFile(_logger, hiddenFile.Key);
         return _attributes.Directory();
     }
 

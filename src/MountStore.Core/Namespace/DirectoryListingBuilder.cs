@@ -91,10 +91,11 @@ public sealed class DirectoryListingBuilder(string prefix, ObjectAttributes attr
         return false;
     }
 
-    private void LogClash(string name, string key, DirectoryEntry existing)
-    {
-        var file = existing.Attributes.IsDirectory ? key : prefix + name;
-        logger.LogWarning("Object '{File}' is hidden: keys below '{Folder}/' make '{Name}' a folder, and a path cannot be both. Rename the object with a store tool to see it.",
-            file, prefix + name, name);
-    }
+    private void LogClash(string name, string key, DirectoryEntry existing) =>
+        LogHiddenFile(logger, existing.Attributes.IsDirectory ? key : prefix + name);
+
+    /// <summary>The one warning for an object hidden by a folder of the same name.</summary>
+    public static void LogHiddenFile(ILogger logger, string fileKey) =>
+        logger.LogWarning("Object '{File}' is hidden: keys below '{Folder}/' make it a folder, and a path cannot be both. Rename the object with a store tool to see it.",
+            fileKey, fileKey);
 }
