@@ -108,12 +108,15 @@ public sealed class MountedFileSystem : IAsyncDisposable
         if (_cache.TryGetListing(path, out var cached))
             return cached;
         // One listing per directory at a time: concurrent `ls` and lookups share it.
-        return await _listingsInFlight.GetOrAdd(path, p => FetchListingAsync(p)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var mine = new TaskCompletionSource<DirectoryListing>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fetch = _listingsInFlight.GetOrAdd(path, mine.Task);
+        if (fetch == mine.Task)
+            _ = FetchListingAsync(path, mine); // started only once it is in the table, so its removal cannot miss
+        return await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DirectoryListing> FetchListingAsync(string path)
+    private async Task FetchListingAsync(string path, TaskCompletionSource<DirectoryListing> result)
     {
-        await Task.Yield(); // leave GetOrAdd before doing the work
         try
         {
             var fetchedAt = _clock.GetUtcNow();
@@ -125,12 +128,19 @@ public sealed class MountedFileSystem : IAsyncDisposable
             _cache.SetListing(path, listing);
             if (builder.OwnMarker is { } marker && path.Length > 0)
                 _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
-            return listing;
+            Finish(() => result.SetResult(listing));
         }
-        finally
+        catch (Exception e)
         {
-            // succeeded or failed, the next caller starts afresh (from the cache, or a new fetch)
-            _listingsInFlight.TryRemove(path, out _);
+            Finish(() => result.SetException(e));
+        }
+
+        // Leave the table before answering, so a caller that lists again after the TTL starts
+        // a new fetch instead of finding this finished one.
+        void Finish(Action answer)
+        {
+            _listingsInFlight.TryRemove(new KeyValuePair<string, Task<DirectoryListing>>(path, result.Task));
+            answer();
         }
     }
 
