@@ -27,11 +27,22 @@ internal static class ErrnoMapping
                     FileSystemError.NotSupported => Errno.ENOTSUP,
                     FileSystemError.BadHandle => Errno.EBADF,
                     FileSystemError.Stale => Errno.ESTALE,
+                    FileSystemError.FileTooLarge => Errno.EFBIG,
+                    FileSystemError.NoSpace => Errno.ENOSPC,
+                    FileSystemError.NotEmpty => Errno.ENOTEMPTY,
+                    FileSystemError.Exists => Errno.EEXIST,
+                    FileSystemError.NotPermitted => Errno.EPERM,
                     _ => Errno.EIO,
                 };
-                if (errno is Errno.EIO or Errno.EINVAL or Errno.ENAMETOOLONG)
+                if (errno is Errno.EIO or Errno.EINVAL or Errno.ENAMETOOLONG or Errno.ENOTSUP or Errno.EFBIG or Errno.ENOSPC)
                     logger.LogWarning("{Operation} '{Path}' failed: {Message}", operation, path, fs.Message);
                 return errno;
+            case Core.Writing.StagingFullException full:
+                logger.LogError("{Operation} '{Path}': {Message}", operation, path, full.Message);
+                return Errno.ENOSPC;
+            case Core.Writing.FileTooLargeException large:
+                logger.LogError("{Operation} '{Path}': {Message}", operation, path, large.Message);
+                return Errno.EFBIG;
             case ObjectNotFoundException:
                 return Errno.ENOENT;
             case AccessDeniedException or AuthenticationFailedException:

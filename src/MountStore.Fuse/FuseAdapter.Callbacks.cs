@@ -43,7 +43,8 @@ internal sealed unsafe partial class FuseAdapter
         ops->ReadDir = &OnReadDir;
         ops->ReaddirPlus = &OnReaddirPlus;
         ops->ReleaseDir = &OnReleaseDir;
-        ops->FsyncDir = &OnFsync;
+        ops->FsyncDir = &OnFsyncDir;
+        ops->ReadLink = &OnReadLink;
         ops->StatFs = &OnStatFs;
         ops->Create = &OnCreate;
         ops->Fallocate = &OnFallocate;
@@ -86,12 +87,14 @@ internal sealed unsafe partial class FuseAdapter
 
     private void Initialize(FuseConnInfo* connection)
     {
-        var wanted = FuseCapability.AsyncRead | FuseCapability.ReaddirPlus | FuseCapability.ParallelDirOps | FuseCapability.AutoInvalidateData;
+        var wanted = FuseCapability.AsyncRead | FuseCapability.AtomicOTrunc | FuseCapability.ReaddirPlus | FuseCapability.ParallelDirOps | FuseCapability.AutoInvalidateData;
         connection->Want |= wanted & connection->Capable;
         // READDIRPLUS_AUTO would make the kernel ask for attributes only on the first readdir; a
         // listing gives us attributes for free, so always send them and spare the kernel lookups.
         connection->Want &= ~FuseCapability.ReaddirPlusAuto;
         connection->MaxBackground = _options.MaxBackground;
+        // 1 MiB writes (the kernel's default is 128 KiB): an eighth of the requests for a copy
+        connection->MaxWrite = 1 << 20;
         connection->CongestionThreshold = _options.MaxBackground * 3 / 4;
         _logger.LogDebug("FUSE protocol {Major}.{Minor}, max_write {MaxWrite}, max_readahead {ReadAhead}, want 0x{Want:x}",
             connection->ProtocolMajor, connection->ProtocolMinor, connection->MaxWrite, connection->MaxReadahead, connection->Want);
@@ -189,12 +192,6 @@ internal sealed unsafe partial class FuseAdapter
     }
 
     [UnmanagedCallersOnly]
-    private static void OnFlush(nint request, ulong inode, FuseFileInfo* info) => LibFuse.ReplyError(request, 0);
-
-    [UnmanagedCallersOnly]
-    private static void OnFsync(nint request, ulong inode, int dataOnly, FuseFileInfo* info) => LibFuse.ReplyError(request, 0);
-
-    [UnmanagedCallersOnly]
     private static void OnStatFs(nint request, ulong inode)
     {
         Guard(request, "statfs", () =>
@@ -216,48 +213,135 @@ internal sealed unsafe partial class FuseAdapter
         });
     }
 
-    // ---- writes: refused until the write path exists, and always on a read-only mount ----
+    // ---- changes ----
 
-    private static void RefuseWrite(nint request, ulong directory, byte* name)
+    /// <summary>A name from the kernel, or null when its bytes are not UTF-8 (the stores hold UTF-8 names only).</summary>
+    private static string? StrictUtf8(byte* text)
     {
-        var text = name is null ? null : Utf8(name);
-        Guard(request, "write", () =>
+        var length = 0;
+        while (text[length] != 0) length++;
+        try
         {
-            var path = Current._inodes.PathOf(directory) is { } parent && text is not null ? Core.Namespace.PathNames.Join(parent, text) : Current._inodes.PathOf(directory) ?? "";
-            LibFuse.ReplyError(request, ErrnoMapping.ToErrno(Current._fs.ReadOnlyError(path), "write", path, Current._logger));
+            return StrictEncoding.GetString(text, length);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictEncoding = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Starts <paramref name="work"/> with the new name, or answers EINVAL for a name that is not UTF-8.</summary>
+    private static void WithNewName(nint request, string operation, byte* name, Func<string, Task> work)
+    {
+        var text = StrictUtf8(name);
+        Guard(request, operation, () =>
+        {
+            if (text is null)
+            {
+                Current._logger.LogWarning("{Operation}: a name that is not valid UTF-8 was refused (EINVAL); object stores hold UTF-8 names", operation);
+                LibFuse.ReplyError(request, Errno.EINVAL);
+                return;
+            }
+            _ = work(text);
         });
     }
 
     [UnmanagedCallersOnly]
-    private static void OnSetAttr(nint request, ulong inode, Stat* attributes, int toSet, FuseFileInfo* info) => RefuseWrite(request, inode, null);
+    private static void OnSetAttr(nint request, ulong inode, Stat* attributes, int toSet, FuseFileInfo* info)
+    {
+        var changed = *attributes;
+        ulong? handle = info is null ? null : info->Handle;
+        Guard(request, "setattr", () => _ = Current.SetAttributesAsync(request, inode, changed, toSet, handle));
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnMkNod(nint request, ulong parent, byte* name, uint mode, ulong device) => RefuseWrite(request, parent, name);
+    private static void OnMkNod(nint request, ulong parent, byte* name, uint mode, ulong device) =>
+        WithNewName(request, "mknod", name, text => Current.MakeNodeAsync(request, parent, text, mode));
 
     [UnmanagedCallersOnly]
-    private static void OnMkDir(nint request, ulong parent, byte* name, uint mode) => RefuseWrite(request, parent, name);
+    private static void OnMkDir(nint request, ulong parent, byte* name, uint mode) =>
+        WithNewName(request, "mkdir", name, text => Current.MakeDirectoryAsync(request, parent, text, mode));
 
     [UnmanagedCallersOnly]
-    private static void OnUnlink(nint request, ulong parent, byte* name) => RefuseWrite(request, parent, name);
+    private static void OnUnlink(nint request, ulong parent, byte* name)
+    {
+        var text = Utf8(name);
+        Guard(request, "unlink", () => _ = Current.RemoveAsync(request, parent, text, directory: false));
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnRmDir(nint request, ulong parent, byte* name) => RefuseWrite(request, parent, name);
+    private static void OnRmDir(nint request, ulong parent, byte* name)
+    {
+        var text = Utf8(name);
+        Guard(request, "rmdir", () => _ = Current.RemoveAsync(request, parent, text, directory: true));
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnSymLink(nint request, byte* target, ulong parent, byte* name) => RefuseWrite(request, parent, name);
+    private static void OnSymLink(nint request, byte* target, ulong parent, byte* name)
+    {
+        var link = Utf8(target);
+        WithNewName(request, "symlink", name, text => Current.SymlinkAsync(request, parent, text, link));
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnRename(nint request, ulong parent, byte* name, ulong newParent, byte* newName, uint flags) => RefuseWrite(request, parent, name);
+    private static void OnReadLink(nint request, ulong inode) =>
+        Guard(request, "readlink", () => _ = Current.ReadLinkAsync(request, inode));
 
     [UnmanagedCallersOnly]
-    private static void OnLink(nint request, ulong inode, ulong newParent, byte* newName) => RefuseWrite(request, newParent, newName);
+    private static void OnRename(nint request, ulong parent, byte* name, ulong newParent, byte* newName, uint flags)
+    {
+        var from = Utf8(name);
+        WithNewName(request, "rename", newName, to => Current.RenameAsync(request, parent, from, newParent, to, flags));
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnWrite(nint request, ulong inode, byte* buffer, nuint size, long offset, FuseFileInfo* info) => RefuseWrite(request, inode, null);
+    private static void OnLink(nint request, ulong inode, ulong newParent, byte* newName)
+    {
+        Guard(request, "link", () =>
+        {
+            Current._logger.LogInformation("link: hard links cannot be stored as objects; answering EPERM (use a symlink, or copy)");
+            LibFuse.ReplyError(request, Errno.EPERM);
+        });
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnCreate(nint request, ulong parent, byte* name, uint mode, FuseFileInfo* info) => RefuseWrite(request, parent, name);
+    private static void OnWrite(nint request, ulong inode, byte* buffer, nuint size, long offset, FuseFileInfo* info)
+    {
+        var handle = info->Handle;
+        var length = (int)size;
+        // libfuse reuses its buffer once this returns: copy the bytes before going async
+        var data = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        new ReadOnlySpan<byte>(buffer, length).CopyTo(data);
+        Guard(request, "write", () => _ = Current.WriteAsync(request, inode, handle, data, length, offset));
+    }
 
     [UnmanagedCallersOnly]
-    private static void OnFallocate(nint request, ulong inode, int mode, long offset, long length, FuseFileInfo* info) => RefuseWrite(request, inode, null);
+    private static void OnCreate(nint request, ulong parent, byte* name, uint mode, FuseFileInfo* info)
+    {
+        var copy = *info;
+        WithNewName(request, "create", name, text => Current.CreateAsync(request, parent, text, mode, copy));
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnFlush(nint request, ulong inode, FuseFileInfo* info)
+    {
+        var handle = info->Handle;
+        Guard(request, "close", () => _ = Current.FlushAsync(request, inode, handle, "close"));
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnFsync(nint request, ulong inode, int dataOnly, FuseFileInfo* info)
+    {
+        var handle = info->Handle;
+        Guard(request, "fsync", () => _ = Current.FlushAsync(request, inode, handle, "fsync"));
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnFsyncDir(nint request, ulong inode, int dataOnly, FuseFileInfo* info) => LibFuse.ReplyError(request, 0);
+
+    [UnmanagedCallersOnly]
+    private static void OnFallocate(nint request, ulong inode, int mode, long offset, long length, FuseFileInfo* info) =>
+        LibFuse.ReplyError(request, Errno.ENOTSUP); // glibc's posix_fallocate then writes zeros itself
 }

@@ -174,10 +174,7 @@ internal sealed partial class FuseAdapter
         {
             if (path is null)
                 throw StaleInode(inode);
-            const int accessMode = 3, writeOnly = 1, readWrite = 2, truncate = 0x200;
-            var access = info.Flags & accessMode;
-            var forWriting = access is writeOnly or readWrite || (info.Flags & truncate) != 0;
-            var opened = await _fs.OpenAsync(path, forWriting, CancellationToken.None).ConfigureAwait(false);
+            var opened = await _fs.OpenAsync(path, OpenMode.FromFlags(info.Flags), CancellationToken.None).ConfigureAwait(false);
             info.Handle = opened.Handle;
             info.KeepCache = _inodes.KeepsCacheOf(inode, opened.Attributes.ETag);
             if (FuseReply.Open(request, info) != 0)
@@ -248,12 +245,12 @@ internal sealed partial class FuseAdapter
 
     private static Stat ToStat(ulong inode, NodeAttributes attributes)
     {
-        const uint directoryType = 0x4000, regularType = 0x8000; // S_IFDIR, S_IFREG
+        const uint directoryType = 0x4000, regularType = 0x8000, symlinkType = 0xA000; // S_IFDIR, S_IFREG, S_IFLNK
         var time = Timespec.From(attributes.ModifiedTime);
         return new Stat
         {
             Inode = inode,
-            Mode = (attributes.IsDirectory ? directoryType : regularType) | attributes.Mode,
+            Mode = attributes.Kind switch { NodeKind.Directory => directoryType, NodeKind.Symlink => symlinkType, _ => regularType } | attributes.Mode,
             LinkCount = attributes.IsDirectory ? 2UL : 1UL,
             Uid = attributes.Uid,
             Gid = attributes.Gid,

@@ -29,6 +29,20 @@ internal static unsafe class FuseReply
             return LibFuse.ReplyOpen(request, pointer);
     }
 
+    public static int Create(nint request, in FuseEntryParam entry, in FuseFileInfo info)
+    {
+        fixed (FuseEntryParam* entryPointer = &entry)
+        fixed (FuseFileInfo* infoPointer = &info)
+            return LibFuse.ReplyCreate(request, entryPointer, infoPointer);
+    }
+
+    public static int ReadLink(nint request, string target)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(target + "\0");
+        fixed (byte* pointer = bytes)
+            return LibFuse.ReplyReadLink(request, pointer);
+    }
+
     /// <summary>Replies with several buffers in one writev, straight from where they are.</summary>
     public static int Segments(nint request, IReadOnlyList<ReadOnlyMemory<byte>> segments)
     {

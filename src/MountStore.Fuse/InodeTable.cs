@@ -54,6 +54,38 @@ internal sealed class InodeTable
             return _byInode.TryGetValue(inode, out var node) ? node.Path : null;
     }
 
+    /// <summary>
+    /// After a rename: <paramref name="from"/> and everything below it answer to the new path,
+    /// under the same inode numbers (the kernel moved its dentries). An inode that was at
+    /// <paramref name="to"/> keeps its number but no longer has a path anyone can look up.
+    /// </summary>
+    public void Rename(string from, string to)
+    {
+        lock (_gate)
+        {
+            var moved = _byPath.Where(pair => pair.Key == from || pair.Key.StartsWith(from + "/", StringComparison.Ordinal)).ToList();
+            foreach (var (path, _) in _byPath.Where(pair => pair.Key == to || pair.Key.StartsWith(to + "/", StringComparison.Ordinal)).ToList())
+                _byPath.Remove(path);
+            foreach (var (path, inode) in moved)
+            {
+                _byPath.Remove(path);
+                var newPath = to + path[from.Length..];
+                _byInode[inode].Path = newPath;
+                _byPath[newPath] = inode;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After unlink or rmdir: the path no longer leads to its inode, so a new file created under
+    /// the same name gets a new inode instead of sharing the deleted one's (still open, perhaps).
+    /// </summary>
+    public void Detach(string path)
+    {
+        lock (_gate)
+            _byPath.Remove(path);
+    }
+
     /// <summary>Drops <paramref name="count"/> kernel references; the inode goes at zero.</summary>
     public void Forget(ulong inode, ulong count)
     {
@@ -65,7 +97,8 @@ internal sealed class InodeTable
             if (node.Lookups > 0)
                 return;
             _byInode.Remove(inode);
-            _byPath.Remove(node.Path);
+            if (_byPath.TryGetValue(node.Path, out var current) && current == inode)
+                _byPath.Remove(node.Path); // a path taken over by a rename belongs to another inode now
         }
     }
 
@@ -87,7 +120,7 @@ internal sealed class InodeTable
 
     private sealed class Node(string path)
     {
-        public string Path { get; } = path;
+        public string Path { get; set; } = path;
 
         public ulong Lookups { get; set; }
 

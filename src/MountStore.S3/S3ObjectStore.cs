@@ -288,6 +288,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
+        CopyThenDelete.RenameAsync(this, sourceKey, destinationKey, cancellationToken);
+
+    /// <inheritdoc />
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("DELETE", key);

@@ -270,6 +270,44 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        Limits.ValidateKey("rename", sourceKey);
+        Limits.ValidateKey("rename", destinationKey);
+        var source = await InspectAsync(sourceKey, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException("rename", sourceKey);
+        if (sourceKey == destinationKey)
+            return source.Info;
+        if (!source.IsSlo)
+            return await CopyThenDelete.RenameAsync(this, sourceKey, destinationKey, cancellationToken).ConfigureAwait(false);
+
+        // An SLO: copy the manifest itself (multipart-manifest=get), so the new name points at
+        // the same segments and no byte moves; then delete only the old manifest.
+        var ours = (await SegmentsOfAsync(sourceKey, source, cancellationToken).ConfigureAwait(false))
+            .Select(s => $"{s.Container}/{s.Name}").ToHashSet(StringComparer.Ordinal);
+        var previous = await FindSegmentsAsync(destinationKey, cancellationToken).ConfigureAwait(false);
+        using (var response = await _connection.SendAsync(RequestKind.Data, "rename", destinationKey, url =>
+               {
+                   var request = new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _options.Container, destinationKey, "multipart-manifest=get"))
+                   {
+                       Content = new ByteArrayContent([]),
+                   };
+                   request.Headers.TryAddWithoutValidation("X-Copy-From", SwiftPaths.SourcePath(_options.Container, sourceKey));
+                   return request;
+               }, cancellationToken).ConfigureAwait(false))
+        {
+            await ThrowUnlessSuccessAsync(response, "rename", $"{sourceKey} -> {destinationKey}", Missing.Container, cancellationToken).ConfigureAwait(false);
+        }
+        var copy = await InspectAsync(destinationKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new IntegrityException("rename", destinationKey, "the copy was accepted but the object is not there; the source was kept");
+        if (!copy.IsSlo || copy.Info.Size != source.Info.Size || ETags.Normalize(copy.Info.ETag) != ETags.Normalize(source.Info.ETag))
+            throw new IntegrityException("rename", destinationKey,
+                $"the copied manifest describes {copy.Info.Size} bytes (ETag {copy.Info.ETag}), the source {source.Info.Size} (ETag {source.Info.ETag}); the source was kept");
+        await DeleteObjectAsync(_options.Container, sourceKey, cancellationToken).ConfigureAwait(false);
+        await DeleteSegmentsAsync(previous, ours, cancellationToken).ConfigureAwait(false);
+        return copy.Info;
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("DELETE", key);

@@ -1,3 +1,4 @@
+using MountStore.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Core.FileSystem;
 using MountStore.Testing;
@@ -27,11 +28,30 @@ public class MountedFileSystemTests
 
         var listing = await fs.ListDirectoryAsync("many", CancellationToken.None);
         Assert.Equal(2500, listing.Entries.Count);
-        foreach (var entry in listing.Entries.Take(100))
-            Assert.Equal(1, (await fs.GetAttributesAsync("many/" + entry.Name, CancellationToken.None)).Size);
+        Assert.All(listing.Entries, entry => Assert.Equal(1, fs.Preferred("many/" + entry.Name, entry.Attributes).Size));
 
         Assert.Equal(3, _store.CountOf(StoreCall.List));
         Assert.Equal(0, _store.CountOf(StoreCall.Head));
+    }
+
+    [Fact]
+    public async Task Stat_of_single_files_loads_their_metadata_once_each_and_the_next_ones_ahead()
+    {
+        for (var i = 0; i < 200; i++)
+            await _memory.PutAsync($"d/f{i:D3}", new MemoryStream([1]), new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["mtime"] = "1600000000.5" } }, CancellationToken.None);
+        await using var fs = Mount();
+        await fs.ListDirectoryAsync("d", CancellationToken.None);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var attributes = await fs.GetAttributesAsync($"d/f{i:D3}", CancellationToken.None);
+            Assert.True(attributes.MetadataLoaded);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_600_000_000_500), attributes.ModifiedTime);
+        }
+
+        Assert.Equal(1, _store.CountOf(StoreCall.List));
+        Assert.Equal(200, _store.CountOf(StoreCall.Head)); // one per file: the look-ahead never loads one twice
+        Assert.True(fs.MetadataLoadedAhead > 0);
     }
 
     [Fact]
@@ -89,7 +109,7 @@ public class MountedFileSystemTests
         var listed = await fs.GetAttributesAsync("f.csv", CancellationToken.None);
         Assert.False(listed.MetadataLoaded);
 
-        var opened = await fs.OpenAsync("f.csv", forWriting: false, CancellationToken.None);
+        var opened = await fs.OpenAsync("f.csv", OpenMode.ReadOnly, CancellationToken.None);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1500000000), opened.Attributes.ModifiedTime);
         Assert.Equal(Convert.ToUInt32("600", 8), opened.Attributes.Mode);
         Assert.Equal(1, _store.CountOf(StoreCall.Head));
@@ -97,7 +117,7 @@ public class MountedFileSystemTests
         Assert.Equal(4, await fs.ReadAsync(opened.Handle, 0, buffer, CancellationToken.None));
         await fs.ReleaseAsync(opened.Handle);
 
-        var again = await fs.OpenAsync("f.csv", forWriting: false, CancellationToken.None);
+        var again = await fs.OpenAsync("f.csv", OpenMode.ReadOnly, CancellationToken.None);
         Assert.Equal(1, _store.CountOf(StoreCall.Head));
         await fs.ReleaseAsync(again.Handle);
         // stat now shows the loaded metadata too
@@ -112,7 +132,7 @@ public class MountedFileSystemTests
         await using var fs = Mount();
         await fs.GetAttributesAsync("gone", CancellationToken.None);
         await _memory.DeleteAsync("gone", CancellationToken.None);
-        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("gone", false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("gone", OpenMode.ReadOnly, CancellationToken.None));
         Assert.Equal(FileSystemError.NotFound, error.Error);
     }
 
@@ -121,7 +141,7 @@ public class MountedFileSystemTests
     {
         await _memory.PutTextAsync("f", "x");
         await using var fs = Mount(readOnly: true);
-        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("f", true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("f", new OpenMode(false, true, false), CancellationToken.None));
         Assert.Equal(FileSystemError.ReadOnly, error.Error);
     }
 

@@ -15,7 +15,7 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     private readonly Dictionary<StoreCall, int> _counts = [];
 
     /// <summary>The calls that can be made to fail.</summary>
-    public enum StoreCall { List, Head, Get, Put, Copy, Delete, Begin, UploadPart, Complete, Abort }
+    public enum StoreCall { List, Head, Get, Put, Copy, Delete, Rename, Begin, UploadPart, Complete, Abort }
 
     private sealed record Rule(StoreCall Call, Func<int, bool> Matches, Func<Exception>? Failure, TimeSpan Delay);
 
@@ -121,6 +121,13 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     {
         await Enter(StoreCall.Copy, cancellationToken).ConfigureAwait(false);
         return await inner.CopyAsync(sourceKey, destinationKey, replaceMetadata, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        await Enter(StoreCall.Rename, cancellationToken).ConfigureAwait(false);
+        return await inner.RenameAsync(sourceKey, destinationKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

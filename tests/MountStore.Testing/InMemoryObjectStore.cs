@@ -137,6 +137,10 @@ public sealed class InMemoryObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
+        CopyThenDelete.RenameAsync(this, sourceKey, destinationKey, cancellationToken);
+
+    /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("DELETE", key);

@@ -30,6 +30,21 @@ public enum FileSystemError
     /// <summary>A handle that is not (or no longer) open.</summary>
     BadHandle,
 
+    /// <summary>The file would grow past what the store holds in one object.</summary>
+    FileTooLarge,
+
+    /// <summary>The staging area is full.</summary>
+    NoSpace,
+
+    /// <summary>A directory that still has entries.</summary>
+    NotEmpty,
+
+    /// <summary>Something is already at the path.</summary>
+    Exists,
+
+    /// <summary>The operation is not permitted on this kind of node (hard links, device nodes).</summary>
+    NotPermitted,
+
     /// <summary>The store failed in a way the caller cannot fix by retrying the same call.</summary>
     InputOutput,
 }

@@ -37,6 +37,9 @@ public sealed record FileSystemOptions
     /// <summary>Read-ahead sizes and the memory they may use.</summary>
     public Prefetch.ReadAheadOptions ReadAhead { get; init; } = new();
 
+    /// <summary>Part sizes, write memory, staging files.</summary>
+    public Writing.WriteOptions Writing { get; init; } = new();
+
     /// <summary>Throws when a value is out of range, naming the option.</summary>
     public void Validate()
     {
@@ -47,5 +50,6 @@ public sealed record FileSystemOptions
         if (MaxCachedEntries < 1000)
             throw new ArgumentException("the metadata cache needs at least 1000 entries");
         ReadAhead.Validate();
+        Writing.Validate();
     }
 }

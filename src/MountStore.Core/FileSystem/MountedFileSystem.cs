@@ -4,6 +4,7 @@ using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
+using MountStore.Core.Writing;
 
 namespace MountStore.Core.FileSystem;
 
@@ -13,7 +14,7 @@ namespace MountStore.Core.FileSystem;
 /// class never sees an inode or an errno. Paths are relative to the mount root, '/'-separated,
 /// "" for the root.
 /// </summary>
-public sealed class MountedFileSystem : IAsyncDisposable
+public sealed partial class MountedFileSystem : IAsyncDisposable
 {
     private readonly IObjectStore _store;
     private readonly ObjectNamespace _namespace;
@@ -23,12 +24,13 @@ public sealed class MountedFileSystem : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggers;
     private readonly RangeFetcher _fetcher;
+    private readonly MetadataLoader _metadata;
     private readonly ConcurrentDictionary<string, Task<DirectoryListing>> _listingsInFlight = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<ulong, OpenedObject> _open = new();
+    private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
 
     /// <summary>A filesystem over <paramref name="store"/>.</summary>
-    public MountedFileSystem(IObjectStore store, FileSystemOptions options, ILoggerFactory loggers, TimeProvider? clock = null)
+    public MountedFileSystem(IObjectStore store, FileSystemOptions options, ILoggerFactory loggers, TimeProvider? clock = null, StagingArea? staging = null)
     {
         options.Validate();
         _store = store;
@@ -42,6 +44,8 @@ public sealed class MountedFileSystem : IAsyncDisposable
         ReadBuffers = new ReadBufferPool(options.ReadAhead.TotalBudgetBytes);
         _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
         RootAttributes = _attributes.Directory();
+        _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>());
+        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>());
     }
 
     /// <summary>The options the mount runs with.</summary>
@@ -52,6 +56,9 @@ public sealed class MountedFileSystem : IAsyncDisposable
 
     /// <summary>Read-ahead buffers shared by all open files.</summary>
     public ReadBufferPool ReadBuffers { get; }
+
+    /// <summary>Metadata HEADs started ahead of a lookup (for tests).</summary>
+    public long MetadataLoadedAhead => _metadata.LoadedAhead;
 
     /// <summary>Files open now.</summary>
     public int OpenFileCount => _open.Count;
@@ -64,6 +71,8 @@ public sealed class MountedFileSystem : IAsyncDisposable
     {
         if (path.Length == 0)
             return RootAttributes;
+        if (WriterAttributes(path) is { } writing)
+            return writing;
         if (_cache.TryGetAttributes(path, out var known, out var knownAt))
         {
             // A listing fetched later than the attributes is the newer truth about the object.
@@ -72,7 +81,12 @@ public sealed class MountedFileSystem : IAsyncDisposable
         }
         var parent = PathNames.ParentOf(path);
         if (_cache.TryGetListing(parent, out var listing))
-            return PreferredOrNull(path, listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes);
+        {
+            var entry = PreferredOrNull(path, listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes);
+            return entry is { IsDirectory: false, MetadataLoaded: false }
+                ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
+                : entry;
+        }
         var fetchedAt = _clock.GetUtcNow();
         var found = await FindInStoreAsync(path, cancellationToken).ConfigureAwait(false);
         if (found is null)
@@ -93,6 +107,8 @@ public sealed class MountedFileSystem : IAsyncDisposable
     /// </summary>
     public NodeAttributes Preferred(string path, NodeAttributes fromListing)
     {
+        if (WriterAttributes(path) is { } writing)
+            return writing;
         if (fromListing.IsDirectory || fromListing.MetadataLoaded)
             return fromListing;
         return _cache.TryGetAttributes(path, out var headed, out _) && headed is { MetadataLoaded: true } && headed.ETag == fromListing.ETag
@@ -124,7 +140,7 @@ public sealed class MountedFileSystem : IAsyncDisposable
             var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
             await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
                 builder.Add(page);
-            var listing = new DirectoryListing(builder.Build(), fetchedAt);
+            var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
             _cache.SetListing(path, listing);
             if (builder.OwnMarker is { } marker && path.Length > 0)
                 _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
@@ -190,74 +206,134 @@ public sealed class MountedFileSystem : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens the file at <paramref name="path"/> for reading. Close-to-open: the object is asked
-    /// for again (one HEAD) unless the cache holds its full metadata and is fresh, so a file
-    /// changed elsewhere is seen by the next open after the TTL, with its mtime and mode.
+    /// Opens the file at <paramref name="path"/>. Close-to-open: the object is asked for again
+    /// (one HEAD) unless the cache holds its full metadata and is fresh, so a file changed
+    /// elsewhere is seen by the next open after the TTL, with its mtime and mode. A handle that
+    /// may write gets the file's writer (shared with other handles writing the same path).
     /// </summary>
-    public async ValueTask<OpenFile> OpenAsync(string path, bool forWriting, CancellationToken cancellationToken)
+    public async ValueTask<OpenFile> OpenAsync(string path, OpenMode mode, CancellationToken cancellationToken)
     {
-        if (forWriting)
+        if (mode.Write && Options.ReadOnly)
             throw ReadOnlyError(path);
+        if (mode.Write && JoinWriter(path) is { } shared)
+        {
+            if (mode.Truncate)
+                await shared.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
+            return Register(path, null, shared, mode, WriterAttributes(path)!, revalidated: false);
+        }
         var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
         if (attributes.IsDirectory)
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-        var revalidate = !attributes.MetadataLoaded || !_cache.TryGetAttributes(path, out var fresh, out _) || fresh is null;
-        if (revalidate)
-        {
-            var fetchedAt = _clock.GetUtcNow();
-            var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
-            if (info is null)
-            {
-                _cache.Invalidate(path, PathNames.ParentOf(path));
-                _cache.SetAbsent(path, fetchedAt);
-                throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
-            }
+        if (WriterAttributes(path) is not null)
+            return Register(path, null, JoinWriter(path), mode, WriterAttributes(path)!, revalidated: false); // a reader of a file being written reads what was written
+        var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
+        if (info is not null)
             attributes = _attributes.File(info, metadataLoaded: true);
-            _cache.SetAttributes(path, attributes, fetchedAt);
+        var reader = mode.Read ? new ObjectReader(_namespace.KeyOf(path), attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher) : null;
+        FileWriter? writer = null;
+        if (mode.Write)
+        {
+            info ??= await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
+                ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
+            writer = AddWriter(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info), info, mode.Truncate, preferStaging: mode.Read));
+            if (mode.Truncate)
+                attributes = WriterAttributes(path)!;
         }
-        var reader = new ObjectReader(_namespace.KeyOf(path), attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher);
+        return Register(path, reader, writer, mode, attributes, revalidated);
+    }
+
+    /// <summary>
+    /// The object as the store has it now: the cached metadata while fresh (info null), else one
+    /// HEAD. Throws NotFound when the object is gone.
+    /// </summary>
+    private async ValueTask<(ObjectInfo? Info, bool Revalidated)> CurrentVersionAsync(string path, NodeAttributes attributes, CancellationToken cancellationToken)
+    {
+        if (attributes.MetadataLoaded && _cache.TryGetAttributes(path, out var fresh, out _) && fresh is not null)
+            return (null, false);
+        var fetchedAt = _clock.GetUtcNow();
+        var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
+        if (info is null)
+        {
+            _cache.Invalidate(path, PathNames.ParentOf(path));
+            _cache.SetAbsent(path, fetchedAt);
+            throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
+        }
+        _cache.SetAttributes(path, _attributes.File(info, metadataLoaded: true), fetchedAt);
+        return (info, true);
+    }
+
+    private OpenFile Register(string path, ObjectReader? reader, FileWriter? writer, OpenMode mode, NodeAttributes attributes, bool revalidated)
+    {
         var handle = (ulong)Interlocked.Increment(ref _nextHandle);
-        _open[handle] = new OpenedObject(path, reader);
-        return new OpenFile(handle, attributes, revalidate);
+        _open[handle] = new OpenHandle(path, reader, writer, mode);
+        return new OpenFile(handle, attributes, revalidated);
     }
 
     /// <summary>Reads from an open file; returns the number of bytes, 0 at its end.</summary>
-    public ValueTask<int> ReadAsync(ulong handle, long offset, Memory<byte> destination, CancellationToken cancellationToken) =>
-        ReaderOf(handle).ReadAsync(offset, destination, cancellationToken);
+    public async ValueTask<int> ReadAsync(ulong handle, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var opened = HandleOf(handle);
+        if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+            return await writer.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+        return await opened.Reader!.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+    }
 
-    /// <summary>Reads from an open file without copying: the bytes stay in read-ahead buffers until the result is disposed.</summary>
-    public ValueTask<ReadResult> ReadSegmentsAsync(ulong handle, long offset, int length, CancellationToken cancellationToken) =>
-        ReaderOf(handle).ReadSegmentsAsync(offset, length, cancellationToken);
+    /// <summary>
+    /// Reads from an open file without copying: the bytes stay in read-ahead buffers until the
+    /// result is disposed. A file with unsaved changes is read through its writer (one copy).
+    /// </summary>
+    public async ValueTask<ReadResult> ReadSegmentsAsync(ulong handle, long offset, int length, CancellationToken cancellationToken)
+    {
+        var opened = HandleOf(handle);
+        if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+        {
+            var buffer = new byte[length];
+            var read = await writer.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
+            return ReadResult.FromArray(buffer, read);
+        }
+        return await opened.Reader!.ReadSegmentsAsync(offset, length, cancellationToken).ConfigureAwait(false);
+    }
 
-    private ObjectReader ReaderOf(ulong handle) =>
+    private OpenHandle HandleOf(ulong handle) =>
         _open.TryGetValue(handle, out var opened)
-            ? opened.Reader
+            ? opened
             : throw new FileSystemException(FileSystemError.BadHandle, "", $"file handle {handle} is not open");
 
-    /// <summary>Closes an open file.</summary>
+    /// <summary>Closes an open file. Changes not committed by a flush are dropped (the flush that failed said so).</summary>
     public async ValueTask ReleaseAsync(ulong handle)
     {
-        if (_open.TryRemove(handle, out var opened))
+        if (!_open.TryRemove(handle, out var opened))
+            return;
+        if (opened.Reader is { } reader)
         {
-            _logger.LogDebug("Closed '{Path}': {Fetches} ranged GETs, {Bytes} bytes fetched", opened.Path, opened.Reader.FetchCount, opened.Reader.FetchedBytes);
-            await opened.Reader.DisposeAsync().ConfigureAwait(false);
+            _logger.LogDebug("Closed '{Path}': {Fetches} ranged GETs, {Bytes} bytes fetched", opened.Path, reader.FetchCount, reader.FetchedBytes);
+            await reader.DisposeAsync().ConfigureAwait(false);
         }
+        if (opened.Writer is { } writer)
+            await LeaveWriterAsync(writer).ConfigureAwait(false);
     }
 
     /// <summary>What statfs() shows.</summary>
     public FileSystemStatistics StatFs() => FileSystemStatistics.Unbounded;
 
-    /// <summary>The error every write gets until the write path exists, and always on a read-only mount.</summary>
+    /// <summary>The error every change gets on a read-only mount.</summary>
     public FileSystemException ReadOnlyError(string path) =>
-        new(FileSystemError.ReadOnly, path, Options.ReadOnly ? "the mount is read-only" : "this version of MountStore mounts read-only");
+        new(FileSystemError.ReadOnly, path, "the mount is read-only (--read-only)");
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await CommitOpenWritersAsync().ConfigureAwait(false);
         foreach (var handle in _open.Keys)
             await ReleaseAsync(handle).ConfigureAwait(false);
         _cache.Dispose();
     }
 
-    private sealed record OpenedObject(string Path, ObjectReader Reader);
+    private sealed class OpenHandle(string path, ObjectReader? reader, FileWriter? writer, OpenMode mode)
+    {
+        public string Path { get; set; } = path;
+        public ObjectReader? Reader { get; } = reader;
+        public FileWriter? Writer { get; } = writer;
+        public OpenMode Mode { get; } = mode;
+    }
 }

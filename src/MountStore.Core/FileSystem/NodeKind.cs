@@ -8,4 +8,7 @@ public enum NodeKind
 
     /// <summary>A folder: a marker object or a common prefix of keys.</summary>
     Directory,
+
+    /// <summary>A symbolic link: an object holding the target path, marked as s3fs marks them.</summary>
+    Symlink,
 }

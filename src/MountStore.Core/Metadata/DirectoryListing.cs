@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using MountStore.Core.FileSystem;
+using MountStore.Core.Storage;
 
 namespace MountStore.Core.Metadata;
 
@@ -7,28 +9,61 @@ public sealed record DirectoryEntry(string Name, NodeAttributes Attributes);
 
 /// <summary>
 /// The complete contents of one directory as of <see cref="FetchedAt"/>, in the store's order
-/// (UTF-8 byte order), with lookup by name.
+/// (UTF-8 byte order), with lookup by name. Immutable: changes made through the mount produce a
+/// new listing in O(log n) (<see cref="With"/>, <see cref="Without"/>), so `tar -x` of thousands
+/// of files into one folder does not copy the folder per file, and a directory being read keeps
+/// the snapshot it started with.
 /// </summary>
 public sealed class DirectoryListing
 {
-    private readonly Dictionary<string, DirectoryEntry> _byName;
+    private static readonly IComparer<DirectoryEntry> ByName = Comparer<DirectoryEntry>.Create((a, b) => Utf8Order.Instance.Compare(a.Name, b.Name));
 
-    /// <summary>Builds a listing; <paramref name="entries"/> must have unique names.</summary>
-    public DirectoryListing(IReadOnlyList<DirectoryEntry> entries, DateTimeOffset fetchedAt)
+    private readonly ImmutableList<DirectoryEntry> _entries;
+    private readonly ImmutableDictionary<string, DirectoryEntry> _byName;
+
+    /// <summary>Builds a listing; <paramref name="entries"/> must have unique names, in the store's order.</summary>
+    public DirectoryListing(IReadOnlyList<DirectoryEntry> entries, DateTimeOffset fetchedAt, bool hasMarker = false)
+        : this(ImmutableList.CreateRange(entries), entries.ToImmutableDictionary(e => e.Name, StringComparer.Ordinal), fetchedAt, hasMarker)
     {
-        Entries = entries;
+    }
+
+    private DirectoryListing(ImmutableList<DirectoryEntry> entries, ImmutableDictionary<string, DirectoryEntry> byName, DateTimeOffset fetchedAt, bool hasMarker)
+    {
+        _entries = entries;
+        _byName = byName;
         FetchedAt = fetchedAt;
-        _byName = new Dictionary<string, DirectoryEntry>(entries.Count, StringComparer.Ordinal);
-        foreach (var entry in entries)
-            _byName[entry.Name] = entry;
+        HasMarker = hasMarker;
     }
 
     /// <summary>The entries in the store's order.</summary>
-    public IReadOnlyList<DirectoryEntry> Entries { get; }
+    public IReadOnlyList<DirectoryEntry> Entries => _entries;
 
     /// <summary>When the store was asked.</summary>
     public DateTimeOffset FetchedAt { get; }
 
+    /// <summary>True when the directory has a marker object of its own, so it outlives its last entry.</summary>
+    public bool HasMarker { get; }
+
     /// <summary>The entry called <paramref name="name"/>, or null when the directory has none.</summary>
     public DirectoryEntry? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>This listing with <paramref name="entry"/> added or replaced; same fetch time.</summary>
+    public DirectoryListing With(DirectoryEntry entry)
+    {
+        var entries = _entries;
+        if (_byName.TryGetValue(entry.Name, out var existing))
+            entries = entries.Remove(existing);
+        var index = entries.BinarySearch(entry, ByName);
+        entries = entries.Insert(index < 0 ? ~index : index, entry);
+        return new DirectoryListing(entries, _byName.SetItem(entry.Name, entry), FetchedAt, HasMarker);
+    }
+
+    /// <summary>This listing without the entry <paramref name="name"/>.</summary>
+    public DirectoryListing Without(string name) =>
+        _byName.TryGetValue(name, out var existing)
+            ? new DirectoryListing(_entries.Remove(existing), _byName.Remove(name), FetchedAt, HasMarker)
+            : this;
+
+    /// <summary>This listing, marked as having (or not) a marker object.</summary>
+    public DirectoryListing WithMarker(bool hasMarker) => new(_entries, _byName, FetchedAt, hasMarker);
 }

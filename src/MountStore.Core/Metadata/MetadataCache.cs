@@ -81,6 +81,32 @@ public sealed class MetadataCache : IDisposable
     public void SetListing(string path, DirectoryListing listing) =>
         Set(ListingKey(path), listing, listing.Entries.Count + 1, _ttl);
 
+    /// <summary>
+    /// Applies a change made through the mount to the cached listing of <paramref name="path"/>,
+    /// if one is cached; its age is kept, so the store is still asked again after the TTL.
+    /// </summary>
+    public void UpdateListing(string path, Func<DirectoryListing, DirectoryListing> change)
+    {
+        lock (_listingUpdates)
+        {
+            if (_cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null)
+                SetListing(path, change(cached));
+        }
+    }
+
+    private readonly Lock _listingUpdates = new();
+
+    /// <summary>Forgets everything known at or below <paramref name="path"/> (a renamed or removed directory).</summary>
+    public void InvalidateTree(string path)
+    {
+        foreach (var key in _cache.Keys.OfType<string>().ToList())
+        {
+            var cachedPath = key[2..];
+            if (cachedPath == path || cachedPath.StartsWith(path + "/", StringComparison.Ordinal))
+                _cache.Remove(key);
+        }
+    }
+
     /// <summary>Forgets what is known about <paramref name="path"/> and about the listing of its parent.</summary>
     public void Invalidate(string path, string parent)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Storage;
+using MountStore.Core.Writing;
 
 namespace MountStore.Core.Metadata;
 
@@ -26,7 +27,7 @@ public sealed class ObjectAttributes(FileSystemOptions options, DateTimeOffset m
 
     /// <summary>Attributes of a file from a listing entry (<paramref name="metadataLoaded"/> false) or a HEAD.</summary>
     public NodeAttributes File(ObjectInfo info, bool metadataLoaded) =>
-        new(NodeKind.File, info.Size,
+        new(FileMetadata.IsSymlink(info) ? NodeKind.Symlink : NodeKind.File, info.Size,
             Mode(info.Metadata) ?? options.FileMode,
             Number(info.Metadata, "uid") ?? options.Uid,
             Number(info.Metadata, "gid") ?? options.Gid,

@@ -12,6 +12,9 @@ public sealed class ObjectNamespace(string rootPrefix)
     /// <summary>The object key of a file at <paramref name="path"/>.</summary>
     public string KeyOf(string path) => RootPrefix + path;
 
+    /// <summary>The mount path of the object <paramref name="key"/> (which must be under the root prefix).</summary>
+    public string PathOf(string key) => key[RootPrefix.Length..];
+
     /// <summary>The prefix that lists the contents of the directory at <paramref name="path"/>.</summary>
     public string DirectoryPrefixOf(string path) => path.Length == 0 ? RootPrefix : RootPrefix + path + "/";
 

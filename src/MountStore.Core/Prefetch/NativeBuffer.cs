@@ -26,6 +26,12 @@ public sealed unsafe class NativeBuffer : MemoryManager<byte>
     /// <inheritdoc />
     public override Span<byte> GetSpan() => new(_pointer, Length);
 
+    /// <summary>
+    /// A seekable read-only stream over the first <paramref name="length"/> bytes, so an upload
+    /// can be retried from the start without copying. Valid while the buffer is.
+    /// </summary>
+    public Stream AsStream(int length) => new UnmanagedMemoryStream(_pointer, length);
+
     /// <inheritdoc />
     public override MemoryHandle Pin(int elementIndex = 0) => new(_pointer + elementIndex);
 

@@ -16,6 +16,9 @@ public sealed class ReadResult : IDisposable
         Length = segments.Sum(s => s.Length);
     }
 
+    /// <summary>The first <paramref name="length"/> bytes of an array (reads of a file with unsaved changes).</summary>
+    public static ReadResult FromArray(byte[] buffer, int length) => length == 0 ? Empty : new([buffer.AsMemory(0, length)], []);
+
     /// <summary>An empty read (at or past the end of the file).</summary>
     public static ReadResult Empty { get; } = new([], []);
 

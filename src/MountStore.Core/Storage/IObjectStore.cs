@@ -52,6 +52,14 @@ public interface IObjectStore
     Task<ObjectInfo> CopyAsync(string sourceKey, string destinationKey, IReadOnlyDictionary<string, string>? replaceMetadata, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Gives <paramref name="sourceKey"/> the name <paramref name="destinationKey"/>: a server-side
+    /// copy, checked against the source, then the source is deleted. Replaces any object at the
+    /// destination. A large object keeps its segments (Swift copies the manifest, not the bytes).
+    /// If anything fails the source is still there.
+    /// </summary>
+    Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes an object, and its segments for a large object. Deleting an absent object is not
     /// an error (stores answer that differently; callers know from their cache what existed).
     /// </summary>

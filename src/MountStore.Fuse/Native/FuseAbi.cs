@@ -13,6 +13,10 @@ internal struct Timespec
     public long Seconds;
     public long Nanoseconds;
 
+    /// <summary>The time this timespec stands for (100 ns resolution).</summary>
+    public readonly DateTimeOffset ToDateTimeOffset() =>
+        DateTimeOffset.FromUnixTimeSeconds(Seconds).AddTicks(Nanoseconds / 100);
+
     public static Timespec From(DateTimeOffset time)
     {
         var ticks = time.UtcTicks - DateTime.UnixEpoch.Ticks;
@@ -138,6 +142,7 @@ internal struct FuseForgetData
 internal static class FuseCapability
 {
     public const uint AsyncRead = 1 << 0;
+    public const uint AtomicOTrunc = 1 << 3;
     public const uint SpliceWrite = 1 << 7;
     public const uint SpliceMove = 1 << 8;
     public const uint SpliceRead = 1 << 9;

@@ -69,6 +69,15 @@ internal static unsafe partial class LibFuse
     [LibraryImport(Library, EntryPoint = "fuse_reply_iov")]
     public static partial int ReplyVector(nint request, IoVector* vectors, int count);
 
+    [LibraryImport(Library, EntryPoint = "fuse_reply_write")]
+    public static partial int ReplyWrite(nint request, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "fuse_reply_create")]
+    public static partial int ReplyCreate(nint request, FuseEntryParam* entry, FuseFileInfo* fileInfo);
+
+    [LibraryImport(Library, EntryPoint = "fuse_reply_readlink")]
+    public static partial int ReplyReadLink(nint request, byte* target);
+
     [LibraryImport(Library, EntryPoint = "fuse_reply_statfs")]
     public static partial int ReplyStatFs(nint request, StatVfs* statistics);
 

@@ -91,6 +91,7 @@ internal static unsafe class NativeLayout
         d["fuse_lowlevel_ops.readdirplus"] = Offset(&ops, &ops.ReaddirPlus);
         d["fuse_lowlevel_ops.lseek"] = Offset(&ops, &ops.Lseek);
         d["FUSE_CAP_ASYNC_READ"] = FuseCapability.AsyncRead;
+        d["FUSE_CAP_ATOMIC_O_TRUNC"] = FuseCapability.AtomicOTrunc;
         d["FUSE_CAP_SPLICE_WRITE"] = FuseCapability.SpliceWrite;
         d["FUSE_CAP_SPLICE_MOVE"] = FuseCapability.SpliceMove;
         d["FUSE_CAP_SPLICE_READ"] = FuseCapability.SpliceRead;

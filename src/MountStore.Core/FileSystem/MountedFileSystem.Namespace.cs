@@ -1,0 +1,280 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MountStore.Core.Metadata;
+using MountStore.Core.Namespace;
+using MountStore.Core.Storage;
+using MountStore.Core.Writing;
+
+namespace MountStore.Core.FileSystem;
+
+/// <summary>
+/// Changes to the tree: folders, deletes, renames, symlinks. Each changes the store first and
+/// the cache after, so the cache never shows what the store does not hold.
+/// </summary>
+public sealed partial class MountedFileSystem
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _symlinkTargets = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the folder <paramref name="path"/>: a marker object, so it exists while empty.</summary>
+    public async ValueTask<NodeAttributes> MakeDirectoryAsync(string path, uint permissions, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        ValidateNewName(path, directory: true);
+        if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+            throw new FileSystemException(FileSystemError.Exists, path, "already exists");
+        var options = new FileMetadata(NodeKind.Directory, permissions).ToWriteOptions();
+        var fetchedAt = _clock.GetUtcNow();
+        await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, options, cancellationToken).ConfigureAwait(false);
+        var attributes = _attributes.Directory(fetchedAt, options.Metadata);
+        _cache.SetAttributes(path, attributes, fetchedAt);
+        _cache.SetListing(path, new DirectoryListing([], fetchedAt, hasMarker: true));
+        ShowInParent(path, attributes);
+        return attributes;
+    }
+
+    /// <summary>Removes the empty folder <paramref name="path"/>; ENOTEMPTY when the store holds anything under it.</summary>
+    public async ValueTask RemoveDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (!attributes.IsDirectory)
+            throw new FileSystemException(FileSystemError.NotADirectory, path, "not a directory");
+        var marker = _namespace.DirectoryMarkerOf(path);
+        // Ask the store, not the cache: a file added elsewhere must not be orphaned under a folder we remove.
+        var page = await _store.ListAsync(new ListRequest(marker, null, null, MaxKeys: 2), cancellationToken).ConfigureAwait(false);
+        if (page.Objects.Any(o => o.Key != marker) || OpenWritersUnder(path))
+            throw new FileSystemException(FileSystemError.NotEmpty, path, "directory not empty");
+        await _store.DeleteAsync(marker, cancellationToken).ConfigureAwait(false);
+        // Swift tools mark folders with an object named like the folder and a directory content type.
+        var swiftMarker = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
+        if (swiftMarker is not null && DirectoryMarkers.HasDirectoryContentType(swiftMarker))
+            await _store.DeleteAsync(swiftMarker.Key, cancellationToken).ConfigureAwait(false);
+        Removed(path);
+    }
+
+    /// <summary>Deletes the file or symlink <paramref name="path"/> (and, for a Swift large object, its segments).</summary>
+    public async ValueTask UnlinkAsync(string path, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        var writer = DetachWriter(path);
+        if (writer is { ExistsInStore: false })
+        {
+            Removed(path); // never stored: nothing to delete
+            return;
+        }
+        var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+        if (attributes is { IsDirectory: true })
+            throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
+        await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
+        Removed(path);
+        await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The writer of <paramref name="path"/>, told to store nothing more (unlink of an open file).</summary>
+    private FileWriter? DetachWriter(string path)
+    {
+        lock (_writersGate)
+        {
+            if (!_writers.TryGetValue(path, out var shared))
+                return null;
+            _writers.Remove(path);
+            _writers[$"\0unlinked/{Guid.NewGuid()}"] = shared; // still counted until its handles close
+            shared.Writer.Discard();
+            return shared.Writer;
+        }
+    }
+
+    private void Removed(string path)
+    {
+        _symlinkTargets.TryRemove(path, out _);
+        _cache.InvalidateTree(path);
+        _cache.SetAbsent(path, _clock.GetUtcNow());
+        var parent = PathNames.ParentOf(path);
+        _cache.UpdateListing(parent, listing => listing.Without(NameOf(path)));
+    }
+
+    /// <summary>
+    /// A folder that exists only through its keys would vanish with its last entry; users expect
+    /// `rm dir/last` to leave `dir`. When the cached listing says it is now empty and it has no
+    /// marker, one is written.
+    /// </summary>
+    private async Task KeepParentAsync(string path, CancellationToken cancellationToken)
+    {
+        var parent = PathNames.ParentOf(path);
+        if (parent.Length == 0 || !_cache.TryGetListing(parent, out var listing) || listing.HasMarker || listing.Entries.Count > 0)
+            return;
+        await _store.PutAsync(_namespace.DirectoryMarkerOf(parent), Stream.Null, new FileMetadata(NodeKind.Directory, Options.DirectoryMode).ToWriteOptions(), cancellationToken).ConfigureAwait(false);
+        _cache.UpdateListing(parent, l => l.WithMarker(true));
+    }
+
+    /// <summary>
+    /// Renames a file (server-side copy, verified, then delete) or a folder (every key below it,
+    /// in parallel; not atomic, and a failure midway leaves each file in one place or the other).
+    /// </summary>
+    public async ValueTask RenameAsync(string from, string to, bool noReplace, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(from);
+        var source = await GetAttributesAsync(from, cancellationToken).ConfigureAwait(false);
+        ValidateNewName(to, source.IsDirectory);
+        if (from == to)
+            return;
+        if (to.StartsWith(from + "/", StringComparison.Ordinal))
+            throw new FileSystemException(FileSystemError.InvalidName, to, "cannot move a folder into itself");
+        var target = await LookupAsync(to, cancellationToken).ConfigureAwait(false);
+        if (target is not null)
+        {
+            if (noReplace)
+                throw new FileSystemException(FileSystemError.Exists, to, "already exists");
+            if (target.IsDirectory && !source.IsDirectory)
+                throw new FileSystemException(FileSystemError.IsADirectory, to, "is a directory");
+            if (!target.IsDirectory && source.IsDirectory)
+                throw new FileSystemException(FileSystemError.NotADirectory, to, "not a directory");
+            if (target.IsDirectory)
+                await RemoveDirectoryAsync(to, cancellationToken).ConfigureAwait(false);
+        }
+        if (source.IsDirectory)
+            await RenameDirectoryAsync(from, to, source, cancellationToken).ConfigureAwait(false);
+        else
+            await RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
+        await KeepParentAsync(from, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RenameFileAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        FileWriter? writer;
+        lock (_writersGate)
+            writer = _writers.GetValueOrDefault(from)?.Writer;
+        ObjectInfo? moved = null;
+        if (writer is null || writer.ExistsInStore)
+            moved = await _store.RenameAsync(_namespace.KeyOf(from), _namespace.KeyOf(to), cancellationToken).ConfigureAwait(false);
+        MoveWriters(from, to);
+        if (_symlinkTargets.TryRemove(from, out var link))
+            _symlinkTargets[to] = link;
+        var attributes = WriterAttributes(to) ?? _attributes.File(moved!, metadataLoaded: moved!.Metadata.Count > 0 || !_cache.TryGetAttributes(from, out _, out _));
+        Removed(from);
+        _cache.InvalidateTree(to);
+        _cache.SetAttributes(to, attributes, _clock.GetUtcNow());
+        ShowInParent(to, attributes);
+    }
+
+    private async Task RenameDirectoryAsync(string from, string to, NodeAttributes source, CancellationToken cancellationToken)
+    {
+        var rename = new TreeRename(_store, _namespace.DirectoryPrefixOf(from), _namespace.DirectoryPrefixOf(to), Options.Writing.RenameParallelism, _logger);
+        // Files being written below are committed first, so they move with the rest.
+        List<FileWriter> writersBelow;
+        lock (_writersGate)
+            writersBelow = _writers.Where(pair => pair.Key.StartsWith(from + "/", StringComparison.Ordinal)).Select(pair => pair.Value.Writer).ToList();
+        foreach (var writer in writersBelow)
+            await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+        await rename.RunAsync(cancellationToken).ConfigureAwait(false);
+        // the new folder gets a marker so it exists even if it was empty (its old marker moved with the keys, if it had one)
+        await _store.PutAsync(_namespace.DirectoryMarkerOf(to), Stream.Null, new FileMetadata(NodeKind.Directory, source.Mode).ToWriteOptions(), cancellationToken).ConfigureAwait(false);
+        var swiftMarker = await _store.HeadAsync(_namespace.KeyOf(from), cancellationToken).ConfigureAwait(false);
+        if (swiftMarker is not null && DirectoryMarkers.HasDirectoryContentType(swiftMarker))
+            await _store.DeleteAsync(swiftMarker.Key, cancellationToken).ConfigureAwait(false);
+        MoveWriters(from, to);
+        Removed(from);
+        _cache.InvalidateTree(to);
+        ShowInParent(to, _attributes.Directory(_clock.GetUtcNow()));
+    }
+
+    /// <summary>Open writers at or below <paramref name="from"/> now write to the matching place below <paramref name="to"/>.</summary>
+    private void MoveWriters(string from, string to)
+    {
+        lock (_writersGate)
+        {
+            foreach (var (path, shared) in _writers.Where(pair => pair.Key == from || pair.Key.StartsWith(from + "/", StringComparison.Ordinal)).ToList())
+            {
+                var moved = to + path[from.Length..];
+                _writers.Remove(path);
+                _writers[moved] = shared;
+                shared.Writer.Key = _namespace.KeyOf(moved);
+            }
+        }
+        foreach (var handle in _open.Values)
+        {
+            if (handle.Path == from || handle.Path.StartsWith(from + "/", StringComparison.Ordinal))
+                handle.Path = to + handle.Path[from.Length..];
+        }
+    }
+
+    /// <summary>Creates a symlink: an object holding the target, marked as s3fs marks symlinks.</summary>
+    public async ValueTask<NodeAttributes> CreateSymlinkAsync(string path, string target, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        ValidateNewName(path, directory: false);
+        if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+            throw new FileSystemException(FileSystemError.Exists, path, "already exists");
+        var options = new FileMetadata(NodeKind.Symlink, Convert.ToUInt32("777", 8)).ToWriteOptions();
+        var fetchedAt = _clock.GetUtcNow();
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(target));
+        var info = await _store.PutAsync(_namespace.KeyOf(path), content, options, cancellationToken).ConfigureAwait(false);
+        var attributes = _attributes.File(info with { ContentType = FileMetadata.SymlinkContentType }, metadataLoaded: true);
+        _symlinkTargets[path] = target;
+        _cache.SetAttributes(path, attributes, fetchedAt);
+        ShowInParent(path, attributes);
+        return attributes;
+    }
+
+    /// <summary>The target of the symlink at <paramref name="path"/>.</summary>
+    public async ValueTask<string> ReadSymlinkAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_symlinkTargets.TryGetValue(path, out var known))
+            return known;
+        var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (attributes.Kind != NodeKind.Symlink)
+            throw new FileSystemException(FileSystemError.InvalidName, path, "not a symlink");
+        using var content = await _store.GetAsync(_namespace.KeyOf(path), null, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(content.Stream, Encoding.UTF8);
+        var target = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        _symlinkTargets[path] = target;
+        return target;
+    }
+
+    /// <summary>mknod: an empty regular file is created; devices, fifos and sockets cannot be stored.</summary>
+    public async ValueTask<NodeAttributes> MakeNodeAsync(string path, uint mode, CancellationToken cancellationToken)
+    {
+        const uint typeMask = 0xF000, regular = 0x8000;
+        if ((mode & typeMask) != regular && (mode & typeMask) != 0)
+            throw new FileSystemException(FileSystemError.NotPermitted, path, "device nodes, fifos and sockets cannot be stored as objects");
+        var opened = await CreateAsync(path, mode & 0xFFF, new OpenMode(false, true, false), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(opened.Handle, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseAsync(opened.Handle).ConfigureAwait(false);
+        }
+        return await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool OpenWritersUnder(string path)
+    {
+        lock (_writersGate)
+            return _writers.Keys.Any(p => p.StartsWith(path + "/", StringComparison.Ordinal));
+    }
+
+    private void ThrowIfReadOnly(string path)
+    {
+        if (Options.ReadOnly)
+            throw ReadOnlyError(path);
+    }
+
+    /// <summary>Refuses names the store cannot hold: too long (ENAMETOOLONG) or not representable (EINVAL).</summary>
+    private void ValidateNewName(string path, bool directory)
+    {
+        var name = NameOf(path);
+        if (Encoding.UTF8.GetByteCount(name) > PathNames.MaxNameBytes)
+            throw new FileSystemException(FileSystemError.NameTooLong, path, $"the name is longer than {PathNames.MaxNameBytes} bytes");
+        if (PathNames.WhyNotAName(name) is { } why)
+            throw new FileSystemException(FileSystemError.InvalidName, path, $"the store cannot hold this name: {why}");
+        var key = directory ? _namespace.DirectoryMarkerOf(path) : _namespace.KeyOf(path);
+        var bytes = Encoding.UTF8.GetByteCount(key);
+        if (bytes > _store.Limits.MaxKeyBytes)
+            throw new FileSystemException(FileSystemError.NameTooLong, path,
+                $"the object name would be {bytes} bytes; {_store.Description} holds at most {_store.Limits.MaxKeyBytes}");
+    }
+
+    private static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
+}

@@ -1,0 +1,281 @@
+using Microsoft.Extensions.Logging;
+using MountStore.Core.Metadata;
+using MountStore.Core.Namespace;
+using MountStore.Core.Writing;
+
+namespace MountStore.Core.FileSystem;
+
+/// <summary>
+/// Files being written: one writer per path, shared by every handle that writes it, committed on
+/// flush (close) and fsync. Until committed the file is seen in this mount only, through the
+/// writer: its size is what was written so far.
+/// </summary>
+public sealed partial class MountedFileSystem
+{
+    private readonly WriteContext _writing;
+    private readonly Lock _writersGate = new();
+    private readonly Dictionary<string, SharedWriter> _writers = new(StringComparer.Ordinal);
+
+    /// <summary>Write buffers, staging disk and the store, as writers share them.</summary>
+    public WriteContext Writing => _writing;
+
+    /// <summary>Files with an open writer now.</summary>
+    public int OpenWriterCount
+    {
+        get
+        {
+            lock (_writersGate)
+                return _writers.Count;
+        }
+    }
+
+    /// <summary>Creates the file at <paramref name="path"/> and opens it; it reaches the store when first flushed.</summary>
+    public ValueTask<OpenFile> CreateAsync(string path, uint permissions, OpenMode mode, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        ValidateNewName(path, directory: false);
+        var writer = AddWriter(path, FileWriter.ForNewFile(_writing, _namespace.KeyOf(path), new FileMetadata(NodeKind.File, permissions), preferStaging: mode.Read));
+        var attributes = WriterAttributes(path)!;
+        ShowInParent(path, attributes);
+        return ValueTask.FromResult(Register(path, null, writer, mode, attributes, revalidated: false));
+    }
+
+    /// <summary>Writes to an open file.</summary>
+    public ValueTask WriteAsync(ulong handle, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var opened = HandleOf(handle);
+        var writer = opened.Writer ?? throw new FileSystemException(FileSystemError.BadHandle, opened.Path, "the file was opened read-only");
+        return writer.WriteAsync(offset, data, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits what was written through <paramref name="handle"/> (close, fsync): returns once
+    /// the object is in the store and verified, and throws when it could not be stored.
+    /// </summary>
+    public async ValueTask FlushAsync(ulong handle, CancellationToken cancellationToken)
+    {
+        if (HandleOf(handle).Writer is { } writer)
+            await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CommitAsync(FileWriter writer, CancellationToken cancellationToken)
+    {
+        var info = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (info is null)
+            return;
+        var path = _namespace.PathOf(info.Key);
+        var attributes = _attributes.File(info, metadataLoaded: true);
+        _cache.SetAttributes(path, attributes, _clock.GetUtcNow());
+        ShowInParent(path, attributes);
+        _logger.LogDebug("Stored '{Path}': {Bytes} bytes", path, info.Size);
+    }
+
+    /// <summary>Changes size, mode, owner or mtime of <paramref name="path"/> (setattr), through the open writer if there is one.</summary>
+    public async ValueTask<NodeAttributes> SetAttributesAsync(string path, ulong? handle, AttributeChanges changes, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Writer is { } own ? own : null;
+        var joined = writer is null ? JoinWriter(path) : null;
+        writer ??= joined;
+        try
+        {
+            if (writer is null && changes.Size is not null)
+                return await TruncateClosedFileAsync(path, changes, cancellationToken).ConfigureAwait(false);
+            if (writer is not null)
+            {
+                if (changes.Size is { } size)
+                    await writer.TruncateAsync(size, cancellationToken).ConfigureAwait(false);
+                if (changes.ChangesMetadata)
+                    writer.SetMetadata(Changed(writer.Metadata, changes));
+                if (changes.ModifiedTime is { } mtime)
+                    writer.SetModifiedTime(mtime);
+                return WriterAttributes(path)!;
+            }
+            var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+            if (!changes.ChangesMetadata)
+                return attributes;
+            return attributes.IsDirectory
+                ? await SetDirectoryMetadataAsync(path, attributes, changes, cancellationToken).ConfigureAwait(false)
+                : await SetObjectMetadataAsync(path, changes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (joined is not null)
+                await LeaveWriterAsync(joined).ConfigureAwait(false);
+        }
+    }
+
+    private static FileMetadata Changed(FileMetadata metadata, AttributeChanges changes) => metadata with
+    {
+        Permissions = changes.Permissions ?? metadata.Permissions,
+        Uid = changes.Uid ?? metadata.Uid,
+        Gid = changes.Gid ?? metadata.Gid,
+        ModifiedTime = changes.ModifiedTime ?? metadata.ModifiedTime,
+    };
+
+    /// <summary>truncate(2) on a path nobody has open: a writer for the length change alone, committed at once.</summary>
+    private async Task<NodeAttributes> TruncateClosedFileAsync(string path, AttributeChanges changes, CancellationToken cancellationToken)
+    {
+        var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (attributes.IsDirectory)
+            throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
+        var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
+            ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
+        var writer = AddWriter(path, FileWriter.ForExisting(_writing, info.Key, Changed(FileMetadata.Of(attributes, info), changes), info, truncate: changes.Size == 0, preferStaging: true));
+        try
+        {
+            await writer.TruncateAsync(changes.Size!.Value, cancellationToken).ConfigureAwait(false);
+            if (changes.ModifiedTime is { } mtime)
+                writer.SetModifiedTime(mtime);
+            await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await LeaveWriterAsync(writer).ConfigureAwait(false);
+        }
+        return await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>chmod, chown, touch of a file: its metadata is replaced in place (Swift: POST; S3: copy onto itself).</summary>
+    private async Task<NodeAttributes> SetObjectMetadataAsync(string path, AttributeChanges changes, CancellationToken cancellationToken)
+    {
+        var key = _namespace.KeyOf(path);
+        var info = await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
+        var current = _attributes.File(info, metadataLoaded: true);
+        var metadata = Changed(FileMetadata.Of(current, info), changes).ToWriteOptions(info.Metadata).Metadata;
+        var fetchedAt = _clock.GetUtcNow();
+        var updated = await _store.CopyAsync(key, key, metadata, cancellationToken).ConfigureAwait(false);
+        var attributes = _attributes.File(updated, metadataLoaded: true);
+        _cache.SetAttributes(path, attributes, fetchedAt);
+        ShowInParent(path, attributes);
+        return attributes;
+    }
+
+    /// <summary>chmod or chown of a folder: its marker is written (or rewritten) with the metadata.</summary>
+    private async Task<NodeAttributes> SetDirectoryMetadataAsync(string path, NodeAttributes current, AttributeChanges changes, CancellationToken cancellationToken)
+    {
+        if (path.Length == 0)
+            return current; // the mount root has no object of its own; its mode comes from --dir-mode
+        var metadata = Changed(new FileMetadata(NodeKind.Directory, current.Mode), changes).ToWriteOptions();
+        var fetchedAt = _clock.GetUtcNow();
+        await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
+        var attributes = _attributes.Directory(fetchedAt, metadata.Metadata);
+        _cache.SetAttributes(path, attributes, fetchedAt);
+        ShowInParent(path, attributes);
+        return attributes;
+    }
+
+    // ---- the writer registry ----
+
+    private FileWriter? JoinWriter(string path)
+    {
+        lock (_writersGate)
+        {
+            if (!_writers.TryGetValue(path, out var shared))
+                return null;
+            shared.Handles++;
+            return shared.Writer;
+        }
+    }
+
+    private FileWriter AddWriter(string path, FileWriter writer)
+    {
+        lock (_writersGate)
+        {
+            if (_writers.TryGetValue(path, out var existing))
+            {
+                existing.Handles++;
+                _ = writer.DisposeAsync().AsTask(); // another handle won the race; share its writer
+                return existing.Writer;
+            }
+            _writers[path] = new SharedWriter(writer);
+            return writer;
+        }
+    }
+
+    private async ValueTask LeaveWriterAsync(FileWriter writer)
+    {
+        lock (_writersGate)
+        {
+            var entry = _writers.FirstOrDefault(pair => ReferenceEquals(pair.Value.Writer, writer));
+            if (entry.Value is { } shared)
+            {
+                if (--shared.Handles > 0)
+                    return;
+                _writers.Remove(entry.Key);
+            }
+        }
+        if (writer.IsDirty && !writer.IsDiscarded)
+        {
+            _logger.LogWarning("'{Key}' was closed with changes that were not stored (its flush failed and returned an error); they are dropped", writer.Key);
+            var path = _namespace.PathOf(writer.Key);
+            _cache.Invalidate(path, PathNames.ParentOf(path));
+        }
+        await writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What stat() shows for a path with an open writer: the bytes written so far, the mode given.</summary>
+    private NodeAttributes? WriterAttributes(string path)
+    {
+        FileWriter writer;
+        lock (_writersGate)
+        {
+            if (!_writers.TryGetValue(path, out var shared))
+                return null;
+            writer = shared.Writer;
+        }
+        return new NodeAttributes(writer.Metadata.Kind, writer.Length, writer.Metadata.Permissions,
+            writer.Metadata.Uid ?? Options.Uid, writer.Metadata.Gid ?? Options.Gid, writer.ModifiedTime, ETag: null, MetadataLoaded: true)
+        {
+            ChangeTime = writer.ModifiedTime,
+        };
+    }
+
+    /// <summary>A listing fetched from the store, plus files created here whose upload has not finished.</summary>
+    private DirectoryListing WithOpenWriters(string directory, DirectoryListing listing)
+    {
+        List<string> paths;
+        lock (_writersGate)
+            paths = _writers.Keys.Where(p => PathNames.ParentOf(p) == directory).ToList();
+        foreach (var path in paths)
+        {
+            if (WriterAttributes(path) is { } attributes)
+                listing = listing.With(new DirectoryEntry(path[(directory.Length == 0 ? 0 : directory.Length + 1)..], attributes));
+        }
+        return listing;
+    }
+
+    /// <summary>Commits every open writer (the mount is going away): what can be stored is stored.</summary>
+    private async Task CommitOpenWritersAsync()
+    {
+        List<FileWriter> writers;
+        lock (_writersGate)
+            writers = _writers.Values.Select(s => s.Writer).ToList();
+        foreach (var writer in writers)
+        {
+            try
+            {
+                await CommitAsync(writer, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError("Unmounting: '{Key}' could not be stored: {Message}", writer.Key, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Puts (or replaces) <paramref name="path"/> in its parent's cached listing.</summary>
+    private void ShowInParent(string path, NodeAttributes attributes)
+    {
+        var parent = PathNames.ParentOf(path);
+        var name = parent.Length == 0 ? path : path[(parent.Length + 1)..];
+        _cache.UpdateListing(parent, listing => listing.With(new DirectoryEntry(name, attributes)));
+    }
+
+    private sealed class SharedWriter(FileWriter writer)
+    {
+        public FileWriter Writer { get; } = writer;
+        public int Handles { get; set; } = 1;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using MountStore.Core.FileSystem;
+using MountStore.Core.Namespace;
+using MountStore.Core.Storage;
+
+namespace MountStore.Core.Metadata;
+
+/// <summary>
+/// Loads an object's own metadata (mtime, mode, owner: listings do not carry it) when a single
+/// path is looked up, never when a folder is listed. `ls -l` and `find` therefore cost one LIST
+/// per folder and show listing times, while `stat file`, `rsync` and `cp -p` see the stored
+/// mtime. A lookup that needs a HEAD also starts HEADs for the next few files of the same folder
+/// in listing order, a few at a time: tools that stat a folder's files one by one (rsync's
+/// receiver does, in sorted order) find them loaded. One HEAD per path at a time.
+/// </summary>
+public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, ObjectAttributes attributes, MetadataCache cache, TimeProvider clock, ILogger logger)
+{
+    /// <summary>How many following files of the folder a lookup loads ahead.</summary>
+    public const int LookAhead = 16;
+
+    private readonly ConcurrentDictionary<string, Task<NodeAttributes?>> _inFlight = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _aheadSlots = new(8, 8);
+
+    /// <summary>Heads issued ahead of a lookup (for tests).</summary>
+    public long LoadedAhead => Interlocked.Read(ref _loadedAhead);
+
+    private long _loadedAhead;
+
+    /// <summary>The attributes of <paramref name="path"/> with its metadata; null when the object is gone.</summary>
+    public async ValueTask<NodeAttributes?> LoadAsync(string path, DirectoryListing listing, CancellationToken cancellationToken)
+    {
+        var load = Start(path);
+        LoadAhead(path, listing);
+        return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<NodeAttributes?> Start(string path)
+    {
+        var mine = new TaskCompletionSource<NodeAttributes?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = _inFlight.GetOrAdd(path, mine.Task);
+        if (load == mine.Task)
+            _ = HeadAsync(path, mine);
+        return load;
+    }
+
+    private async Task HeadAsync(string path, TaskCompletionSource<NodeAttributes?> result)
+    {
+        try
+        {
+            var fetchedAt = clock.GetUtcNow();
+            var info = await store.HeadAsync(names.KeyOf(path), CancellationToken.None).ConfigureAwait(false);
+            NodeAttributes? loaded = null;
+            if (info is null)
+            {
+                cache.SetAbsent(path, fetchedAt);
+            }
+            else
+            {
+                loaded = attributes.File(info, metadataLoaded: true);
+                cache.SetAttributes(path, loaded, fetchedAt);
+            }
+            _inFlight.TryRemove(new KeyValuePair<string, Task<NodeAttributes?>>(path, result.Task));
+            result.SetResult(loaded);
+        }
+        catch (Exception e)
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Task<NodeAttributes?>>(path, result.Task));
+            result.SetException(e);
+        }
+    }
+
+    private void LoadAhead(string path, DirectoryListing listing)
+    {
+        var parent = PathNames.ParentOf(path);
+        var name = path[(parent.Length == 0 ? 0 : parent.Length + 1)..];
+        var entries = listing.Entries;
+        var index = FindIndex(entries, name);
+        if (index < 0)
+            return;
+        var queued = 0;
+        for (var next = index + 1; next < entries.Count && queued < LookAhead; next++)
+        {
+            var entry = entries[next];
+            if (entry.Attributes.IsDirectory || entry.Attributes.MetadataLoaded)
+                continue;
+            var sibling = PathNames.Join(parent, entry.Name);
+            if (cache.TryGetAttributes(sibling, out var known, out _) && known is { MetadataLoaded: true })
+                continue;
+            queued++;
+            _ = LoadOneAheadAsync(sibling);
+        }
+    }
+
+    private async Task LoadOneAheadAsync(string path)
+    {
+        if (!await _aheadSlots.WaitAsync(0).ConfigureAwait(false))
+            return; // enough in flight already: the lookup will load it when it comes
+        try
+        {
+            Interlocked.Increment(ref _loadedAhead);
+            await Start(path).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug("Loading the metadata of '{Path}' ahead failed: {Message}", path, e.Message);
+        }
+        finally
+        {
+            _aheadSlots.Release();
+        }
+    }
+
+    private static int FindIndex(IReadOnlyList<DirectoryEntry> entries, string name)
+    {
+        int low = 0, high = entries.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var order = Utf8Order.Instance.Compare(entries[middle].Name, name);
+            if (order == 0) return middle;
+            if (order < 0) low = middle + 1;
+            else high = middle - 1;
+        }
+        return -1;
+    }
+}

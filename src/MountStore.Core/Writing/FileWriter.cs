@@ -1,0 +1,311 @@
+using Microsoft.Extensions.Logging;
+using MountStore.Core.FileSystem;
+using MountStore.Core.Storage;
+
+namespace MountStore.Core.Writing;
+
+/// <summary>
+/// The bytes of one file open for writing, until they are committed to the store. A file written
+/// in order from its start streams into an upload (no disk, bounded memory). Anything else — a
+/// write into an existing object, a write behind what was already written, a truncate, a read of
+/// the handle — moves it to a staging file, filled from the object only where needed. Commit
+/// (flush, fsync, close) uploads and verifies; only then is the new version in the store.
+/// </summary>
+public sealed class FileWriter : IAsyncDisposable
+{
+    private readonly WriteContext _context;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly IReadOnlyDictionary<string, string>? _foreignMetadata;
+    private readonly bool _preferStaging;
+    private StreamingUpload? _streaming;
+    private StagingFile? _staging;
+    private long _baseLength;
+    private long _length;
+    private bool _dirty;
+
+    private FileWriter(WriteContext context, string key, FileMetadata metadata, ObjectInfo? baseObject, bool truncate, bool preferStaging)
+    {
+        _context = context;
+        Key = key;
+        Metadata = metadata;
+        _foreignMetadata = baseObject?.Metadata;
+        _preferStaging = preferStaging;
+        _baseLength = truncate || baseObject is null ? 0 : baseObject.Size;
+        _length = _baseLength;
+        _dirty = truncate || baseObject is null;
+        ExistsInStore = baseObject is not null;
+        ModifiedTime = _dirty ? DateTimeOffset.UtcNow : metadata.ModifiedTime ?? baseObject!.LastModified;
+    }
+
+    /// <summary>A writer for a file that does not exist yet (it is committed even if nothing is written).</summary>
+    public static FileWriter ForNewFile(WriteContext context, string key, FileMetadata metadata, bool preferStaging) =>
+        new(context, key, metadata, null, truncate: true, preferStaging);
+
+    /// <summary>
+    /// A writer over the existing object <paramref name="baseObject"/>: emptied at once with
+    /// <paramref name="truncate"/> (O_TRUNC), else changed where written.
+    /// </summary>
+    public static FileWriter ForExisting(WriteContext context, string key, FileMetadata metadata, ObjectInfo baseObject, bool truncate, bool preferStaging) =>
+        new(context, key, metadata, baseObject, truncate, preferStaging);
+
+    /// <summary>The key the file is committed to; a rename while open changes it.</summary>
+    public string Key { get; set; }
+
+    /// <summary>Mode, owner and an explicit mtime to commit with.</summary>
+    public FileMetadata Metadata { get; set; }
+
+    /// <summary>What stat() shows as mtime while the file is open: the last write, or a time set explicitly.</summary>
+    public DateTimeOffset ModifiedTime { get; private set; }
+
+    /// <summary>The file's length as written so far.</summary>
+    public long Length => Volatile.Read(ref _length);
+
+    /// <summary>True when there is something to commit.</summary>
+    public bool IsDirty => Volatile.Read(ref _dirty);
+
+    /// <summary>True once the file was unlinked while open: nothing more is committed.</summary>
+    public bool IsDiscarded { get; private set; }
+
+    /// <summary>Stops all commits: the file was deleted while open, so its bytes go nowhere.</summary>
+    public void Discard() => IsDiscarded = true;
+
+    /// <summary>True when a version of the file is in the store (it was there at open, or was committed since).</summary>
+    public bool ExistsInStore { get; private set; }
+
+    /// <summary>True once the bytes went to a staging file.</summary>
+    public bool IsStaged => _staging is not null;
+
+    /// <summary>Sets the mtime to commit (utimens); also marks the file as changed.</summary>
+    public void SetModifiedTime(DateTimeOffset time)
+    {
+        Metadata = Metadata with { ModifiedTime = time };
+        ModifiedTime = time;
+        _dirty = true;
+    }
+
+    /// <summary>Sets mode or owner to commit (chmod, chown); also marks the file as changed.</summary>
+    public void SetMetadata(FileMetadata metadata)
+    {
+        Metadata = metadata;
+        _dirty = true;
+    }
+
+    /// <summary>Writes <paramref name="data"/> at <paramref name="offset"/>.</summary>
+    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (offset + data.Length > _context.Sizing.Capacity)
+                throw new FileSystemException(FileSystemError.FileTooLarge, Key, $"the store holds objects of at most {_context.Sizing.Capacity} bytes");
+            if (_staging is null && _streaming is null && !_preferStaging && _baseLength == 0 && _length == 0)
+                _streaming = _context.NewUpload(Key, Metadata.ToWriteOptions(_foreignMetadata));
+            if (_streaming is not null)
+            {
+                if (_streaming.CanWrite(offset, data.Length))
+                {
+                    try
+                    {
+                        await _streaming.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
+                        Written(offset + data.Length);
+                        return;
+                    }
+                    catch (WriteMemoryExhaustedException)
+                    {
+                        _context.Logger.LogDebug("Write memory is short: moving '{Key}' to a staging file", Key);
+                    }
+                }
+                await MoveToStagingAsync("write behind the bytes already uploaded", cancellationToken).ConfigureAwait(false);
+            }
+            var staging = Staging();
+            await staging.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
+            Written(offset + data.Length);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Written(long end)
+    {
+        Volatile.Write(ref _length, Math.Max(_length, end));
+        _dirty = true;
+        if (Metadata.ModifiedTime is null)
+            ModifiedTime = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Reads what the file holds now (written bytes, and the object's where not overwritten).</summary>
+    public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_streaming is not null)
+                await MoveToStagingAsync("read while writing", cancellationToken).ConfigureAwait(false);
+            return await Staging().ReadAsync(offset, destination, _context.Store, Key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sets the file's length (truncate or extend with zeros).</summary>
+    public async ValueTask TruncateAsync(long length, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (length == _length && _staging is null)
+            {
+                _dirty = true;
+                return;
+            }
+            if (_streaming is not null)
+                await MoveToStagingAsync("truncate while writing", cancellationToken).ConfigureAwait(false);
+            Staging().SetLength(length);
+            _baseLength = Math.Min(_baseLength, length);
+            Volatile.Write(ref _length, length);
+            _dirty = true;
+            if (Metadata.ModifiedTime is null)
+                ModifiedTime = DateTimeOffset.UtcNow;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private StagingFile Staging()
+    {
+        if (_staging is null)
+        {
+            _staging = new StagingFile(_context.Staging, _baseLength);
+            if (_length != _baseLength)
+                _staging.SetLength(_length);
+        }
+        return _staging;
+    }
+
+    /// <summary>
+    /// Moves bytes streamed so far to a staging file. Possible while nothing was uploaded: every
+    /// byte is still in memory. After that the bytes are in the store but not readable until the
+    /// upload is complete, and the operation is refused with an error that says so.
+    /// </summary>
+    private async ValueTask MoveToStagingAsync(string why, CancellationToken cancellationToken)
+    {
+        var streaming = _streaming!;
+        if (streaming.HasSentParts)
+            throw new FileSystemException(FileSystemError.NotSupported, Key,
+                $"{why}: this file is written as a stream and its first {streaming.PartsSent} parts are already uploaded. " +
+                "Write large files from start to end, or open them read-write (O_RDWR), which stages them on disk");
+        var staging = new StagingFile(_context.Staging, 0);
+        try
+        {
+            // nothing was sent, so the stream holds every byte: copy them over, then drop it
+            await streaming.CopyHeldBytesAsync(staging, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
+        await streaming.DisposeAsync().ConfigureAwait(false);
+        _streaming = null;
+        _staging = staging;
+        _baseLength = 0;
+    }
+
+    /// <summary>
+    /// Puts what was written into the store, verified, and returns the stored object; null when
+    /// nothing changed. On failure nothing is committed, uploaded parts are removed, and the
+    /// object's previous version is untouched.
+    /// </summary>
+    public async Task<ObjectInfo?> CommitAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_dirty || IsDiscarded)
+                return null;
+            var options = Metadata.ToWriteOptions(_foreignMetadata);
+            ObjectInfo info;
+            if (_streaming is not null)
+            {
+                var streaming = _streaming;
+                _streaming = null; // whatever happens, this stream is finished
+                info = await streaming.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                if (streaming.Key != Key)
+                    info = await _context.Store.RenameAsync(streaming.Key, Key, cancellationToken).ConfigureAwait(false);
+                if (!SameMetadata(streaming.Options, options))
+                    info = await _context.Store.CopyAsync(Key, Key, options.Metadata, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                info = await UploadStagedAsync(Staging(), options, cancellationToken).ConfigureAwait(false);
+            }
+            _baseLength = info.Size;
+            _dirty = false;
+            ExistsInStore = true;
+            return info;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ObjectInfo> UploadStagedAsync(StagingFile staging, ObjectWriteOptions options, CancellationToken cancellationToken)
+    {
+        await staging.FillAsync(0, staging.Length, _context.Store, Key, cancellationToken).ConfigureAwait(false);
+        if (staging.Length <= _context.Options.PartBytes)
+        {
+            await using var content = staging.OpenRead();
+            var stored = await _context.Store.PutAsync(Key, content, options, cancellationToken).ConfigureAwait(false);
+            if (stored.Size != staging.Length)
+                throw new IntegrityException("PUT", Key, $"the store holds {stored.Size} bytes but {staging.Length} were written");
+            return stored;
+        }
+        var upload = _context.NewUpload(Key, options);
+        try
+        {
+            var buffer = new byte[1 << 20];
+            await using var content = staging.OpenRead();
+            long offset = 0;
+            int got;
+            while ((got = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await upload.WriteAsync(offset, buffer.AsMemory(0, got), cancellationToken).ConfigureAwait(false);
+                offset += got;
+            }
+            return await upload.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await upload.AbortAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static bool SameMetadata(ObjectWriteOptions a, ObjectWriteOptions b) =>
+        a.Metadata.Count == b.Metadata.Count && a.Metadata.All(pair => b.Metadata.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
+    /// <summary>Drops everything not committed: parts sent are removed, the staging file deleted.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_streaming is { } streaming)
+                await streaming.DisposeAsync().ConfigureAwait(false);
+            _streaming = null;
+            _staging?.Dispose();
+            _staging = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

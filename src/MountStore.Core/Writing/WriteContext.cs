@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+using MountStore.Core.Storage;
+
+namespace MountStore.Core.Writing;
+
+/// <summary>What every file writer of one mount shares: the store, the limits and the pools.</summary>
+public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger)
+{
+    /// <summary>The store objects are written to.</summary>
+    public IObjectStore Store { get; } = store;
+
+    /// <summary>Part sizes, budgets and limits.</summary>
+    public WriteOptions Options { get; } = options;
+
+    /// <summary>Where parts start and end for this store.</summary>
+    public PartSizing Sizing { get; } = new(store.Limits, options.PartBytes);
+
+    /// <summary>Memory for part buffers, shared by all writers.</summary>
+    public WriteBufferPool Buffers { get; } = new(options.MemoryBudgetBytes);
+
+    /// <summary>Disk for staging files, shared by all writers.</summary>
+    public StagingArea Staging { get; } = staging;
+
+    /// <summary>Where writers log.</summary>
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>A new streaming upload to <paramref name="key"/>.</summary>
+    public StreamingUpload NewUpload(string key, ObjectWriteOptions writeOptions) =>
+        new(Store, key, writeOptions, Sizing, Buffers, Options.MaxPartsInFlight, Logger);
+}

@@ -1,0 +1,193 @@
+using System.Buffers;
+using MountStore.Core.FileSystem;
+using MountStore.Fuse.Native;
+
+namespace MountStore.Fuse;
+
+/// <summary>The requests that change files and the tree, each answered when the store has answered.</summary>
+internal sealed partial class FuseAdapter
+{
+    private const int SetMode = 1 << 0, SetUid = 1 << 1, SetGid = 1 << 2, SetSize = 1 << 3, SetModifiedTime = 1 << 5, SetModifiedTimeNow = 1 << 8;
+    private const uint RenameNoReplace = 1;
+
+    private async Task CreateAsync(nint request, ulong parent, string name, uint mode, FuseFileInfo info)
+    {
+        string? path = null;
+        try
+        {
+            path = ChildPath(parent, name);
+            var opened = await _fs.CreateAsync(path, mode & 0xFFF, OpenMode.FromFlags(info.Flags), CancellationToken.None).ConfigureAwait(false);
+            info.Handle = opened.Handle;
+            var entry = Entry(_inodes.Remember(path), opened.Attributes);
+            if (FuseReply.Create(request, entry, info) != 0)
+            {
+                _inodes.Forget(entry.Inode, 1);
+                await _fs.ReleaseAsync(opened.Handle).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "create", path);
+        }
+    }
+
+    private async Task WriteAsync(nint request, ulong inode, ulong handle, byte[] data, int length, long offset)
+    {
+        try
+        {
+            await _fs.WriteAsync(handle, offset, data.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+            LibFuse.ReplyWrite(request, (nuint)length);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "write", _inodes.PathOf(inode));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+    }
+
+    /// <summary>flush (every close) and fsync: the reply waits until the object is stored, so close() returning 0 means it is.</summary>
+    private async Task FlushAsync(nint request, ulong inode, ulong handle, string operation)
+    {
+        try
+        {
+            await _fs.FlushAsync(handle, CancellationToken.None).ConfigureAwait(false);
+            LibFuse.ReplyError(request, 0);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, operation, _inodes.PathOf(inode));
+        }
+    }
+
+    private async Task SetAttributesAsync(nint request, ulong inode, Stat changed, int toSet, ulong? handle)
+    {
+        var path = _inodes.PathOf(inode);
+        try
+        {
+            if (path is null)
+                throw StaleInode(inode);
+            var changes = new AttributeChanges(
+                Size: (toSet & SetSize) != 0 ? changed.Size : null,
+                Permissions: (toSet & SetMode) != 0 ? changed.Mode & 0xFFF : null,
+                Uid: (toSet & SetUid) != 0 ? changed.Uid : null,
+                Gid: (toSet & SetGid) != 0 ? changed.Gid : null,
+                ModifiedTime: (toSet & SetModifiedTimeNow) != 0 ? DateTimeOffset.UtcNow
+                    : (toSet & SetModifiedTime) != 0 ? changed.ModifyTime.ToDateTimeOffset() : null);
+            var attributes = await _fs.SetAttributesAsync(path, handle, changes, CancellationToken.None).ConfigureAwait(false);
+            FuseReply.Attributes(request, ToStat(inode, attributes), _options.AttributeTimeout.TotalSeconds);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "setattr", path);
+        }
+    }
+
+    private async Task MakeDirectoryAsync(nint request, ulong parent, string name, uint mode)
+    {
+        string? path = null;
+        try
+        {
+            path = ChildPath(parent, name);
+            var attributes = await _fs.MakeDirectoryAsync(path, mode & 0xFFF, CancellationToken.None).ConfigureAwait(false);
+            ReplyEntry(request, path, attributes);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "mkdir", path);
+        }
+    }
+
+    private async Task MakeNodeAsync(nint request, ulong parent, string name, uint mode)
+    {
+        string? path = null;
+        try
+        {
+            path = ChildPath(parent, name);
+            var attributes = await _fs.MakeNodeAsync(path, mode, CancellationToken.None).ConfigureAwait(false);
+            ReplyEntry(request, path, attributes);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "mknod", path);
+        }
+    }
+
+    private async Task SymlinkAsync(nint request, ulong parent, string name, string target)
+    {
+        string? path = null;
+        try
+        {
+            path = ChildPath(parent, name);
+            var attributes = await _fs.CreateSymlinkAsync(path, target, CancellationToken.None).ConfigureAwait(false);
+            ReplyEntry(request, path, attributes);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "symlink", path);
+        }
+    }
+
+    private async Task ReadLinkAsync(nint request, ulong inode)
+    {
+        var path = _inodes.PathOf(inode);
+        try
+        {
+            if (path is null)
+                throw StaleInode(inode);
+            var target = await _fs.ReadSymlinkAsync(path, CancellationToken.None).ConfigureAwait(false);
+            FuseReply.ReadLink(request, target);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "readlink", path);
+        }
+    }
+
+    private async Task RemoveAsync(nint request, ulong parent, string name, bool directory)
+    {
+        string? path = null;
+        try
+        {
+            path = ChildPath(parent, name);
+            if (directory)
+                await _fs.RemoveDirectoryAsync(path, CancellationToken.None).ConfigureAwait(false);
+            else
+                await _fs.UnlinkAsync(path, CancellationToken.None).ConfigureAwait(false);
+            _inodes.Detach(path);
+            LibFuse.ReplyError(request, 0);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, directory ? "rmdir" : "unlink", path);
+        }
+    }
+
+    private async Task RenameAsync(nint request, ulong parent, string name, ulong newParent, string newName, uint flags)
+    {
+        string? from = null;
+        try
+        {
+            from = ChildPath(parent, name);
+            var to = ChildPath(newParent, newName);
+            if ((flags & ~RenameNoReplace) != 0)
+                throw new FileSystemException(FileSystemError.InvalidName, from, "exchanging two names atomically (RENAME_EXCHANGE) is not possible on an object store");
+            await _fs.RenameAsync(from, to, (flags & RenameNoReplace) != 0, CancellationToken.None).ConfigureAwait(false);
+            _inodes.Rename(from, to);
+            LibFuse.ReplyError(request, 0);
+        }
+        catch (Exception e)
+        {
+            Fail(request, e, "rename", from);
+        }
+    }
+
+    private void ReplyEntry(nint request, string path, NodeAttributes attributes)
+    {
+        var entry = Entry(_inodes.Remember(path), attributes);
+        if (FuseReply.Entry(request, entry) != 0)
+            _inodes.Forget(entry.Inode, 1);
+    }
+}
