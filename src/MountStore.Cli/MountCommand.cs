@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.FileSystem;
+using MountStore.Core.Writing;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
 using MountStore.Fuse;
@@ -45,6 +46,14 @@ internal static class MountCommand
                 {
                     MaxWindowBytes = (long)result.GetValue(o.ReadAheadMiB) << 20,
                     TotalBudgetBytes = (long)result.GetValue(o.ReadAheadTotalMiB) << 20,
+                },
+                Writing = new WriteOptions
+                {
+                    PartBytes = result.GetValue(o.PartSizeMiB) << 20,
+                    MaxPartsInFlight = result.GetValue(o.PartsInFlight),
+                    MemoryBudgetBytes = (long)result.GetValue(o.WriteBufferMiB) << 20,
+                    StagingDirectory = result.GetValue(o.CacheDir),
+                    StagingLimitBytes = (long)result.GetValue(o.CacheMaxSizeMiB) << 20,
                 },
             };
             fsOptions.Validate();

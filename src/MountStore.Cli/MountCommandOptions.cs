@@ -66,6 +66,35 @@ internal sealed class MountCommandOptions
         DefaultValueFactory = _ => 80,
     };
 
+    public Option<int> PartSizeMiB { get; } = new("--part-size")
+    {
+        Description = "MiB per part of a segmented upload (Swift SLO segment, S3 multipart part); files up to this size go up as one PUT. Parts grow for very large files.",
+        DefaultValueFactory = _ => 16,
+    };
+
+    public Option<int> PartsInFlight { get; } = new("--parts-in-flight")
+    {
+        Description = "Parts of one file uploaded at once while it is being written.",
+        DefaultValueFactory = _ => 4,
+    };
+
+    public Option<int> WriteBufferMiB { get; } = new("--write-buffer")
+    {
+        Description = "Most MiB of memory for write buffers of all open files together; past it writers wait for uploads or move to staging files.",
+        DefaultValueFactory = _ => 128,
+    };
+
+    public Option<string?> CacheDir { get; } = new("--cache-dir")
+    {
+        Description = "Folder for staging files of files changed out of order (created mode 0700; files are unlinked at once). Default: a folder under $TMPDIR.",
+    };
+
+    public Option<int> CacheMaxSizeMiB { get; } = new("--cache-max-size")
+    {
+        Description = "Most MiB all staging files may hold together; past it writes fail with ENOSPC.",
+        DefaultValueFactory = _ => 10240,
+    };
+
     public Option<bool> AllowOther { get; } = new("--allow-other")
     {
         Description = "Let other users see the files (non-root users need user_allow_other in /etc/fuse.conf).",
@@ -107,7 +136,7 @@ internal sealed class MountCommandOptions
             """);
         command.Arguments.Add(Remote);
         command.Arguments.Add(Directory);
-        foreach (var option in new Option[] { ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, AllowOther, AllowNonEmpty, S3Endpoint, LogLevel })
+        foreach (var option in new Option[] { ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, LogLevel })
             command.Options.Add(option);
         command.SetAction(action);
         return command;

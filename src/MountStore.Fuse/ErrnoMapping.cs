@@ -54,6 +54,9 @@ internal static class ErrnoMapping
             case ObjectStoreException store:
                 logger.LogError("{Operation} '{Path}' failed: {Message}", operation, path, store.Message);
                 return Errno.EIO;
+            case IOException io:
+                logger.LogError("{Operation} '{Path}' failed: {Message}", operation, path, io.Message);
+                return Errno.EIO;
             case OperationCanceledException:
                 return Errno.EINTR;
             default:

@@ -22,6 +22,7 @@ public sealed class FileWriter : IAsyncDisposable
     private long _baseLength;
     private long _length;
     private bool _dirty;
+    private Exception? _failedWrite;
 
     private FileWriter(WriteContext context, string key, FileMetadata metadata, ObjectInfo? baseObject, bool truncate, bool preferStaging)
     {
@@ -120,6 +121,12 @@ public sealed class FileWriter : IAsyncDisposable
             var staging = Staging();
             await staging.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
             Written(offset + data.Length);
+        }
+        catch (Exception e)
+        {
+            // The application saw this write fail; a later close must not store the file without it.
+            _failedWrite ??= e;
+            throw;
         }
         finally
         {
@@ -229,6 +236,8 @@ public sealed class FileWriter : IAsyncDisposable
         {
             if (!_dirty || IsDiscarded)
                 return null;
+            if (_failedWrite is { } failed)
+                throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
             var options = Metadata.ToWriteOptions(_foreignMetadata);
             ObjectInfo info;
             if (_streaming is not null)

@@ -119,7 +119,7 @@ public sealed class StreamingUpload : IAsyncDisposable
         while (data.Length > 0)
         {
             var part = await PartWithRoomAsync(cancellationToken).ConfigureAwait(false);
-            var count = (int)Math.Min(data.Length, part.Capacity - part.Filled);
+            var count = (int)Math.Min(data.Length, Math.Min(part.Capacity, part.Buffer!.Length) - part.Filled);
             data.Span[..count].CopyTo(part.Buffer!.GetSpan()[part.Filled..]);
             part.Filled += count;
             Length += count;

@@ -3,15 +3,17 @@ using MountStore.Core.Prefetch;
 namespace MountStore.Core.Writing;
 
 /// <summary>
-/// Part buffers for all files being written, within one byte budget. A writer that finds the
-/// budget spent waits until a part upload returns its buffer. Buffers are native memory whose
-/// pages the OS commits only when written, so an 8 MiB part holding a 4 KiB file costs 4 KiB.
+/// Part buffers for all files being written, within one byte budget that counts buffers in use
+/// and buffers kept for reuse together. A writer that finds the budget spent waits until a part
+/// upload returns its buffer. Up to a quarter of the budget is kept for reuse: a fresh native
+/// block costs a page fault and a zeroed page per 4 KiB written, a fifth of a large copy's CPU.
 /// </summary>
 public sealed class WriteBufferPool(long budgetBytes)
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<(long Bytes, TaskCompletionSource Ready)> _waiting = new();
-    private long _inUse, _peak;
+    private readonly List<NativeBuffer> _kept = [];
+    private long _inUse, _keptBytes, _peak;
 
     /// <summary>The budget given at construction.</summary>
     public long BudgetBytes { get; } = budgetBytes;
@@ -36,16 +38,14 @@ public sealed class WriteBufferPool(long budgetBytes)
         }
     }
 
-    /// <summary>A buffer of <paramref name="bytes"/> now, or null when the budget is spent.</summary>
-    public NativeBuffer? TryRent(int bytes)
+    /// <summary>Bytes in returned buffers kept for reuse.</summary>
+    public long KeptBytes
     {
-        lock (_gate)
+        get
         {
-            if (_waiting.Count > 0 || _inUse + bytes > BudgetBytes)
-                return null;
-            Take(bytes);
+            lock (_gate)
+                return _keptBytes;
         }
-        return new NativeBuffer(bytes);
     }
 
     /// <summary>
@@ -63,14 +63,14 @@ public sealed class WriteBufferPool(long budgetBytes)
             if (_waiting.Count == 0 && _inUse + bytes <= BudgetBytes)
             {
                 Take(bytes);
-                return new NativeBuffer(bytes);
+                return ReuseOrAllocate(bytes);
             }
             node = _waiting.AddLast((bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
         }
         try
         {
             await node.Value.Item2.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return new NativeBuffer(bytes); // the budget was taken for us when we were woken
+            return ReuseOrAllocate(bytes); // the budget was taken for us when we were woken
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
@@ -90,15 +90,42 @@ public sealed class WriteBufferPool(long budgetBytes)
                 Return(bytes);
                 throw;
             }
-            return new NativeBuffer(bytes);
+            return ReuseOrAllocate(bytes);
         }
+    }
+
+    /// <summary>A kept buffer of exactly <paramref name="bytes"/>, else a new one (the budget is already taken).</summary>
+    private NativeBuffer ReuseOrAllocate(int bytes)
+    {
+        lock (_gate)
+        {
+            var index = _kept.FindIndex(b => b.Length == bytes);
+            if (index >= 0)
+            {
+                var buffer = _kept[index];
+                _kept.RemoveAt(index);
+                _keptBytes -= bytes;
+                return buffer;
+            }
+        }
+        return new NativeBuffer(bytes);
     }
 
     /// <summary>Gives back a buffer from this pool.</summary>
     public void Return(NativeBuffer buffer)
     {
         var bytes = buffer.Length;
-        ((IDisposable)buffer).Dispose();
+        NativeBuffer? drop = buffer;
+        lock (_gate)
+        {
+            if (_keptBytes + bytes <= BudgetBytes / 4)
+            {
+                _kept.Add(buffer);
+                _keptBytes += bytes;
+                drop = null;
+            }
+        }
+        ((IDisposable?)drop)?.Dispose();
         Return(bytes);
     }
 
@@ -123,6 +150,14 @@ public sealed class WriteBufferPool(long budgetBytes)
 
     private void Take(long bytes)
     {
+        // kept buffers count against the budget too: drop some when the new one would not fit
+        while (_inUse + _keptBytes + bytes > BudgetBytes && _kept.Count > 0)
+        {
+            var oldest = _kept[0];
+            _kept.RemoveAt(0);
+            _keptBytes -= oldest.Length;
+            ((IDisposable)oldest).Dispose();
+        }
         _inUse += bytes;
         _peak = Math.Max(_peak, _inUse);
     }

@@ -5,10 +5,10 @@ public sealed record WriteOptions
 {
     /// <summary>
     /// Size of the first parts of a segmented upload, and the largest file sent as one PUT
-    /// (8 MiB): above S3's 5 MiB minimum part, large enough that a part runs at stream speed.
+    /// (16 MiB): above S3's 5 MiB minimum part, large enough that a part runs at stream speed.
     /// Later parts grow (see <see cref="PartSizing"/>) so no file is capped below the store's limit.
     /// </summary>
-    public int PartBytes { get; init; } = 8 << 20;
+    public int PartBytes { get; init; } = 16 << 20;
 
     /// <summary>Parts of one file uploading at once while the application keeps writing.</summary>
     public int MaxPartsInFlight { get; init; } = 4;
