@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what mounting needs (fuse3: fusermount3 and libfuse3-3) and what the binding's layout
-# test needs (libfuse3-dev headers and gcc for native/fuse_layout.c). Idempotent; root only.
+# test needs (libfuse3-dev headers and gcc for native/fuse_layout.c), and the tools the write tests
+# drive (rsync, tar). Idempotent; root only.
 set -euo pipefail
-packages=(fuse3 libfuse3-3 libfuse3-dev gcc libc6-dev)
+packages=(fuse3 libfuse3-3 libfuse3-dev gcc libc6-dev rsync tar)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

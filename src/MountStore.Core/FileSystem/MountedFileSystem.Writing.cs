@@ -144,10 +144,9 @@ public sealed partial class MountedFileSystem
             ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
         var current = _attributes.File(info, metadataLoaded: true);
         var metadata = Changed(FileMetadata.Of(current, info), changes).ToWriteOptions(info.Metadata).Metadata;
-        var fetchedAt = _clock.GetUtcNow();
         var updated = await _store.CopyAsync(key, key, metadata, cancellationToken).ConfigureAwait(false);
         var attributes = _attributes.File(updated, metadataLoaded: true);
-        _cache.SetAttributes(path, attributes, fetchedAt);
+        _cache.SetAttributes(path, attributes, _clock.GetUtcNow()); // known as of now: newer than any HEAD in flight
         ShowInParent(path, attributes);
         return attributes;
     }
@@ -158,8 +157,8 @@ public sealed partial class MountedFileSystem
         if (path.Length == 0)
             return current; // the mount root has no object of its own; its mode comes from --dir-mode
         var metadata = Changed(new FileMetadata(NodeKind.Directory, current.Mode), changes).ToWriteOptions();
-        var fetchedAt = _clock.GetUtcNow();
         await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
+        var fetchedAt = _clock.GetUtcNow();
         var attributes = _attributes.Directory(fetchedAt, metadata.Metadata);
         _cache.SetAttributes(path, attributes, fetchedAt);
         ShowInParent(path, attributes);

@@ -109,10 +109,13 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     {
         if (WriterAttributes(path) is { } writing)
             return writing;
-        if (fromListing.IsDirectory || fromListing.MetadataLoaded)
+        if (fromListing.IsDirectory)
             return fromListing;
-        return _cache.TryGetAttributes(path, out var headed, out _) && headed is { MetadataLoaded: true } && headed.ETag == fromListing.ETag
-            ? headed
+        // Entries this mount wrote itself (metadata loaded) are kept in step with the attribute
+        // cache, which also sees setattr results; a store entry is replaced only by a HEAD of the same version.
+        return _cache.TryGetAttributes(path, out var known, out _) && known is { MetadataLoaded: true }
+               && (fromListing.MetadataLoaded || known.ETag == fromListing.ETag)
+            ? known
             : fromListing;
     }
 

@@ -56,8 +56,14 @@ public sealed class MetadataCache : IDisposable
     }
 
     /// <summary>Remembers what the store said about <paramref name="path"/> at <paramref name="fetchedAt"/>.</summary>
-    public void SetAttributes(string path, NodeAttributes attributes, DateTimeOffset fetchedAt) =>
+    public void SetAttributes(string path, NodeAttributes attributes, DateTimeOffset fetchedAt)
+    {
+        // An answer that was asked for before the cached one was learned is older news: a HEAD
+        // still in flight must not undo a change this mount has just made (touch after write).
+        if (_cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached) && cached is not null && cached.FetchedAt > fetchedAt)
+            return;
         Set(AttributesKey(path), new CachedAttributes(attributes, fetchedAt), 1, _ttl);
+    }
 
     /// <summary>Remembers that <paramref name="path"/> does not exist.</summary>
     public void SetAbsent(string path, DateTimeOffset fetchedAt) =>

@@ -242,7 +242,7 @@ public sealed class StreamingUpload : IAsyncDisposable
         try
         {
             ObjectInfo info;
-            if (!HasSentParts)
+            if (!HasSentParts && _parts.Count <= 1)
             {
                 var first = _parts.Count > 0 ? _parts[0] : null;
                 using var content = first is null ? Stream.Null : first.Buffer!.AsStream(first.Filled);
