@@ -11,7 +11,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build deps test server server-stop bench bench-store format clean
+.PHONY: all build deps test soak server server-stop bench bench-store format clean
 
 all: build
 
@@ -39,6 +39,11 @@ server:
 
 server-stop:
 	bash servers/swift/stop.sh
+
+# The randomized write test (fsx style) for thousands of operations instead of make test's 300.
+soak: deps build server
+	MOUNTSTORE_FSX_OPS=$${MOUNTSTORE_FSX_OPS:-5000} dotnet test tests/MountStore.Mount.Tests -c Release --no-build \
+		--filter "FullyQualifiedName~RandomOperationTests" --logger "console;verbosity=normal"
 
 bench: deps build server
 	bash scripts/bench-mount.sh

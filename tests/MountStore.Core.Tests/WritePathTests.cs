@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MountStore.Core.FileSystem;
+using MountStore.Core.Storage;
+using MountStore.Core.Writing;
+using MountStore.Testing;
+using static MountStore.Testing.FaultInjectingObjectStore;
+
+namespace MountStore.Core.Tests;
+
+/// <summary>The write path on the in-memory store: memory bounds, part sizes, staging, failures.</summary>
+public sealed class WritePathTests : IAsyncDisposable
+{
+    private readonly InMemoryObjectStore _memory = new(new StoreLimits { MinPartBytes = 5 << 20, MaxParts = 10_000 });
+    private readonly FaultInjectingObjectStore _store;
+    private readonly string _staging = Directory.CreateTempSubdirectory("mountstore-staging-").FullName;
+    private readonly MountedFileSystem _fs;
+
+    public WritePathTests()
+    {
+        _store = new FaultInjectingObjectStore(_memory);
+        _fs = new MountedFileSystem(_store, new FileSystemOptions
+        {
+            Writing = new WriteOptions { PartBytes = 5 << 20, MaxPartsInFlight = 2, MemoryBudgetBytes = 40L << 20, StagingDirectory = _staging },
+        }, NullLoggerFactory.Instance);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _fs.DisposeAsync();
+        Directory.Delete(_staging, recursive: true);
+    }
+
+    private static byte[] Pattern(int length, int seed)
+    {
+        var data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
+    private async Task<byte[]> StoredAsync(string key)
+    {
+        using var content = await _memory.GetAsync(key, null, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await content.Stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private async Task WriteFileAsync(string path, byte[] data, int chunk = 1 << 20)
+    {
+        var file = await _fs.CreateAsync(path, 420, new OpenMode(false, true, false), CancellationToken.None);
+        for (var offset = 0; offset < data.Length; offset += chunk)
+            await _fs.WriteAsync(file.Handle, offset, data.AsMemory(offset, Math.Min(chunk, data.Length - offset)), CancellationToken.None);
+        await _fs.FlushAsync(file.Handle, CancellationToken.None);
+        await _fs.ReleaseAsync(file.Handle);
+    }
+
+    [Fact]
+    public async Task Eight_parallel_sequential_writers_stay_within_the_write_budget()
+    {
+        var files = Enumerable.Range(0, 8).Select(i => Pattern((23 << 20) + i * 1001, i)).ToArray();
+        await Task.WhenAll(files.Select((data, i) => WriteFileAsync($"p{i}.bin", data)));
+
+        for (var i = 0; i < files.Length; i++)
+            Assert.Equal(files[i], await StoredAsync($"p{i}.bin"));
+        Assert.True(_fs.Writing.Buffers.PeakInUseBytes <= _fs.Writing.Buffers.BudgetBytes, $"peak {_fs.Writing.Buffers.PeakInUseBytes}");
+        Assert.Equal(0, _fs.Writing.Buffers.InUseBytes);
+        Assert.True(_fs.Writing.Buffers.KeptBytes <= _fs.Writing.Buffers.BudgetBytes / 4);
+        Assert.Equal(0, _memory.PendingUploadCount);
+    }
+
+    [Fact]
+    public async Task A_sequential_file_larger_than_a_part_is_a_segmented_upload_without_staging_disk()
+    {
+        var data = Pattern(17 << 20, 1);
+        await WriteFileAsync("big.bin", data);
+
+        Assert.Equal(data, await StoredAsync("big.bin"));
+        Assert.True((await _memory.HeadAsync("big.bin", CancellationToken.None))!.IsSegmented);
+        Assert.Equal(0, _fs.Writing.Staging.PeakUsedBytes);
+        Assert.Equal(1, _store.CountOf(StoreCall.Begin));
+        Assert.Equal(4, _store.CountOf(StoreCall.UploadPart));
+    }
+
+    [Fact]
+    public async Task Part_sizes_grow_so_the_last_part_reaches_the_stores_object_limit()
+    {
+        var swift = new PartSizing(new StoreLimits { MinPartBytes = 1, MaxParts = 1000, MaxPartBytes = 5L << 30 }, 16 << 20);
+        Assert.Equal(16 << 20, swift.SizeOf(1));
+        Assert.Equal(32 << 20, swift.SizeOf(101));
+        Assert.True(swift.Capacity >= 1L << 40, $"capacity {swift.Capacity}");
+        var s3 = new PartSizing(new StoreLimits(), 16 << 20);
+        Assert.True(s3.Capacity >= 5L << 40);
+    }
+
+    [Fact]
+    public async Task Random_writes_into_an_existing_object_fetch_only_what_they_need()
+    {
+        var original = Pattern(3 << 20, 2);
+        await _memory.PutAsync("f.bin", new MemoryStream(original), ObjectWriteOptions.Default, CancellationToken.None);
+        var file = await _fs.OpenAsync("f.bin", new OpenMode(true, true, false), CancellationToken.None);
+        await _fs.WriteAsync(file.Handle, 100, new byte[] { 1, 2, 3 }, CancellationToken.None);
+        var back = new byte[5];
+        Assert.Equal(5, await _fs.ReadAsync(file.Handle, 99, back, CancellationToken.None));
+        Assert.Equal(new byte[] { original[99], 1, 2, 3, original[103] }, back);
+        await _fs.FlushAsync(file.Handle, CancellationToken.None);
+        await _fs.ReleaseAsync(file.Handle);
+
+        original[100] = 1;
+        original[101] = 2;
+        original[102] = 3;
+        Assert.Equal(original, await StoredAsync("f.bin"));
+        Assert.Equal(0, _fs.Writing.Staging.UsedBytes); // staging files never outlive their upload
+    }
+
+    [Fact]
+    public async Task A_failed_upload_fails_the_flush_keeps_the_previous_version_and_leaves_no_parts()
+    {
+        await _memory.PutAsync("keep.bin", new MemoryStream([9, 9, 9]), ObjectWriteOptions.Default, CancellationToken.None);
+        _store.FailFrom(StoreCall.UploadPart, 2);
+        var file = await _fs.OpenAsync("keep.bin", new OpenMode(false, true, true), CancellationToken.None);
+        var data = Pattern(20 << 20, 3);
+        Exception? failure = null;
+        try
+        {
+            for (var offset = 0; offset < data.Length; offset += 1 << 20)
+                await _fs.WriteAsync(file.Handle, offset, data.AsMemory(offset, 1 << 20), CancellationToken.None);
+            await _fs.FlushAsync(file.Handle, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        await _fs.ReleaseAsync(file.Handle);
+
+        Assert.NotNull(failure);
+        Assert.Equal(new byte[] { 9, 9, 9 }, await StoredAsync("keep.bin"));
+        Assert.Equal(0, _memory.PendingPartCount);
+        Assert.Equal(0, _fs.Writing.Buffers.InUseBytes);
+    }
+
+    [Fact]
+    public async Task The_staging_limit_answers_no_space_and_keeps_nothing()
+    {
+        await using var fs = new MountedFileSystem(_memory, new FileSystemOptions
+        {
+            Writing = new WriteOptions { PartBytes = 5 << 20, MemoryBudgetBytes = 16L << 20, StagingDirectory = _staging, StagingLimitBytes = 1 << 20 },
+        }, NullLoggerFactory.Instance);
+        var file = await fs.CreateAsync("s.bin", 420, new OpenMode(true, true, false), CancellationToken.None);
+        await fs.WriteAsync(file.Handle, 0, new byte[1000], CancellationToken.None);
+        await Assert.ThrowsAsync<StagingFullException>(async () => await fs.WriteAsync(file.Handle, 2 << 20, new byte[10], CancellationToken.None));
+        await fs.ReleaseAsync(file.Handle);
+        Assert.Equal(0, fs.Writing.Staging.UsedBytes);
+    }
+
+    [Fact]
+    public void Ranges_merge_and_report_what_is_missing()
+    {
+        var set = new RangeSet();
+        set.Add(10, 20);
+        set.Add(30, 40);
+        set.Add(20, 25);
+        Assert.Equal([(10L, 25L), (30L, 40L)], set.Ranges);
+        Assert.Equal([(0L, 10L), (25L, 30L), (40L, 50L)], set.Missing(0, 50));
+        set.Clip(35);
+        Assert.Equal([(10L, 25L), (30L, 35L)], set.Ranges);
+    }
+}
