@@ -85,48 +85,27 @@ internal sealed partial class FuseAdapter
         }
     }
 
-    private async Task MakeDirectoryAsync(nint request, ulong parent, string name, uint mode)
-    {
-        string? path = null;
-        try
-        {
-            path = ChildPath(parent, name);
-            var attributes = await _fs.MakeDirectoryAsync(path, mode & 0xFFF, CancellationToken.None).ConfigureAwait(false);
-            ReplyEntry(request, path, attributes);
-        }
-        catch (Exception e)
-        {
-            Fail(request, e, "mkdir", path);
-        }
-    }
+    private Task MakeDirectoryAsync(nint request, ulong parent, string name, uint mode) =>
+        NewEntryAsync(request, parent, name, "mkdir", path => _fs.MakeDirectoryAsync(path, mode & 0xFFF, CancellationToken.None));
 
-    private async Task MakeNodeAsync(nint request, ulong parent, string name, uint mode)
-    {
-        string? path = null;
-        try
-        {
-            path = ChildPath(parent, name);
-            var attributes = await _fs.MakeNodeAsync(path, mode, CancellationToken.None).ConfigureAwait(false);
-            ReplyEntry(request, path, attributes);
-        }
-        catch (Exception e)
-        {
-            Fail(request, e, "mknod", path);
-        }
-    }
+    private Task MakeNodeAsync(nint request, ulong parent, string name, uint mode) =>
+        NewEntryAsync(request, parent, name, "mknod", path => _fs.MakeNodeAsync(path, mode, CancellationToken.None));
 
-    private async Task SymlinkAsync(nint request, ulong parent, string name, string target)
+    private Task SymlinkAsync(nint request, ulong parent, string name, string target) =>
+        NewEntryAsync(request, parent, name, "symlink", path => _fs.CreateSymlinkAsync(path, target, CancellationToken.None));
+
+    /// <summary>mkdir, mknod, symlink: make the node, then answer with its entry.</summary>
+    private async Task NewEntryAsync(nint request, ulong parent, string name, string operation, Func<string, ValueTask<NodeAttributes>> make)
     {
         string? path = null;
         try
         {
             path = ChildPath(parent, name);
-            var attributes = await _fs.CreateSymlinkAsync(path, target, CancellationToken.None).ConfigureAwait(false);
-            ReplyEntry(request, path, attributes);
+            ReplyEntry(request, path, await make(path).ConfigureAwait(false));
         }
         catch (Exception e)
         {
-            Fail(request, e, "symlink", path);
+            Fail(request, e, operation, path);
         }
     }
 
