@@ -88,10 +88,13 @@ public class WriteMountTests(SwiftWritableMount mount) : IClassFixture<SwiftWrit
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(source, "d7/f1207.txt")), await StoredBytesAsync("x/d7/f1207.txt"));
         Assert.Equal(2000, Directory.EnumerateFiles(At("x"), "*", SearchOption.AllDirectories).Count());
         Assert.Equal(await Tools.Sha256SumAsync(Path.Combine(source, "d3/f1983.txt")), await Tools.Sha256SumAsync(At("x/d3/f1983.txt")));
+        // tar -d compares contents, sizes and mtimes of the extracted tree with the archive
+        var diff = await ProcessRunner.RunAsync("tar", ["-df", tarball, "-C", At("x")], timeout: TimeSpan.FromMinutes(5));
+        Assert.True(diff.ExitCode == 0, diff.StdOut + diff.StdErr);
     }
 
     [Fact]
-    public async Task Rsync_a_keeps_times_and_modes()
+    public async Task Rsync_a_keeps_times_and_modes_and_a_second_run_transfers_nothing()
     {
         for (var i = 0; i < 30; i++)
             LocalFile($"r/f{i}.dat", 5000 + i, i);
@@ -100,6 +103,9 @@ public class WriteMountTests(SwiftWritableMount mount) : IClassFixture<SwiftWrit
         Directory.CreateDirectory(At(""));
 
         await Tools.RunAsync("rsync", "-a", Path.Combine(_local, "r") + "/", At("r") + "/");
+        var second = await Tools.RunAsync("rsync", "-a", "--stats", Path.Combine(_local, "r") + "/", At("r") + "/");
+
+        Assert.Contains("Number of regular files transferred: 0", second);
 
         Assert.Equal(new DateTime(2019, 5, 6, 7, 8, 9, DateTimeKind.Utc), File.GetLastWriteTimeUtc(At("r/f4.dat")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(At("r/f3.dat")));

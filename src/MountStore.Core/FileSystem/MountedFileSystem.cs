@@ -89,6 +89,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         }
         var fetchedAt = _clock.GetUtcNow();
         var found = await FindInStoreAsync(path, cancellationToken).ConfigureAwait(false);
+        if (found is { IsDirectory: false, MetadataLoaded: false } && _cache.TryGetMetadataOf(path, found.ETag, out var sameVersion))
+            found = sameVersion; // the listing row has no metadata; this version's is known
         if (found is null)
             _cache.SetAbsent(path, fetchedAt);
         else
@@ -113,10 +115,10 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             return fromListing;
         // Entries this mount wrote itself (metadata loaded) are kept in step with the attribute
         // cache, which also sees setattr results; a store entry is replaced only by a HEAD of the same version.
-        return _cache.TryGetAttributes(path, out var known, out _) && known is { MetadataLoaded: true }
-               && (fromListing.MetadataLoaded || known.ETag == fromListing.ETag)
-            ? known
-            : fromListing;
+        if (_cache.TryGetAttributes(path, out var known, out _) && known is { MetadataLoaded: true }
+            && (fromListing.MetadataLoaded || known.ETag == fromListing.ETag))
+            return known;
+        return !fromListing.MetadataLoaded && _cache.TryGetMetadataOf(path, fromListing.ETag, out var sameVersion) ? sameVersion : fromListing;
     }
 
     private NodeAttributes? PreferredOrNull(string path, NodeAttributes? fromListing) => fromListing is null ? null : Preferred(path, fromListing);
@@ -251,8 +253,10 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// </summary>
     private async ValueTask<(ObjectInfo? Info, bool Revalidated)> CurrentVersionAsync(string path, NodeAttributes attributes, CancellationToken cancellationToken)
     {
+        // Fresh metadata may have been loaded by the lookup just before this open, after the
+        // kernel took its attributes from a listing: it must drop those either way.
         if (attributes.MetadataLoaded && _cache.TryGetAttributes(path, out var fresh, out _) && fresh is not null)
-            return (null, false);
+            return (null, true);
         var fetchedAt = _clock.GetUtcNow();
         var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
         if (info is null)

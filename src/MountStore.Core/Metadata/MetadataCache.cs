@@ -55,6 +55,24 @@ public sealed class MetadataCache : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// The full attributes (object metadata loaded) last known for version <paramref name="etag"/>
+    /// of <paramref name="path"/>, however old: a listing fetched after the TTL carries no metadata,
+    /// and an object keeps its metadata as long as it keeps its ETag (a change elsewhere by Swift
+    /// POST is the exception, seen at the next open, which asks the store again).
+    /// </summary>
+    public bool TryGetMetadataOf(string path, string? etag, out NodeAttributes attributes)
+    {
+        if (etag is not null && _cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached)
+            && cached?.Value is { MetadataLoaded: true } known && known.ETag == etag)
+        {
+            attributes = known;
+            return true;
+        }
+        attributes = null!;
+        return false;
+    }
+
     /// <summary>Remembers what the store said about <paramref name="path"/> at <paramref name="fetchedAt"/>.</summary>
     public void SetAttributes(string path, NodeAttributes attributes, DateTimeOffset fetchedAt)
     {
