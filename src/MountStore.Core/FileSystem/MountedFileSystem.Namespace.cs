@@ -45,11 +45,8 @@ public sealed partial class MountedFileSystem
         if (page.Objects.Any(o => o.Key != marker) || OpenWritersUnder(path))
             throw new FileSystemException(FileSystemError.NotEmpty, path, "directory not empty");
         await _store.DeleteAsync(marker, cancellationToken).ConfigureAwait(false);
-        // Swift tools mark folders with an object named like the folder and a directory content type.
-        var swiftMarker = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
-        if (swiftMarker is not null && DirectoryMarkers.HasDirectoryContentType(swiftMarker))
-            await _store.DeleteAsync(swiftMarker.Key, cancellationToken).ConfigureAwait(false);
-        Removed(path);
+        await DeleteSwiftMarkerAsync(path, cancellationToken).ConfigureAwait(false);
+        Removed(path, directory: true);
     }
 
     /// <summary>Deletes the file or symlink <paramref name="path"/> (and, for a Swift large object, its segments).</summary>
@@ -59,14 +56,14 @@ public sealed partial class MountedFileSystem
         var writer = DetachWriter(path);
         if (writer is { ExistsInStore: false })
         {
-            Removed(path); // never stored: nothing to delete
+            Removed(path, directory: false); // never stored: nothing to delete
             return;
         }
         var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
         if (attributes is { IsDirectory: true })
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
         await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
-        Removed(path);
+        Removed(path, directory: false);
         await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
@@ -84,10 +81,17 @@ public sealed partial class MountedFileSystem
         }
     }
 
-    private void Removed(string path)
+    /// <summary>
+    /// Forgets <paramref name="path"/> after it left the store. Only a folder needs the walk over
+    /// every cached key; a file forgets its own two, so `rm -r` of many files stays linear.
+    /// </summary>
+    private void Removed(string path, bool directory)
     {
         _symlinkTargets.TryRemove(path, out _);
-        _cache.InvalidateTree(path);
+        if (directory)
+            _cache.InvalidateTree(path);
+        else
+            _cache.Forget(path);
         _cache.SetAbsent(path, _clock.GetUtcNow());
         var parent = PathNames.ParentOf(path);
         _cache.UpdateListing(parent, listing => listing.Without(NameOf(path)));
@@ -151,8 +155,8 @@ public sealed partial class MountedFileSystem
         if (_symlinkTargets.TryRemove(from, out var link))
             _symlinkTargets[to] = link;
         var attributes = WriterAttributes(to) ?? _attributes.File(moved!, metadataLoaded: moved!.Metadata.Count > 0 || !_cache.TryGetAttributes(from, out _, out _));
-        Removed(from);
-        _cache.InvalidateTree(to);
+        Removed(from, directory: false);
+        _cache.Forget(to);
         _cache.SetAttributes(to, attributes, _clock.GetUtcNow());
         ShowInParent(to, attributes);
     }
@@ -169,11 +173,9 @@ public sealed partial class MountedFileSystem
         await rename.RunAsync(cancellationToken).ConfigureAwait(false);
         // the new folder gets a marker so it exists even if it was empty (its old marker moved with the keys, if it had one)
         await _store.PutAsync(_namespace.DirectoryMarkerOf(to), Stream.Null, new FileMetadata(NodeKind.Directory, source.Mode).ToWriteOptions(), cancellationToken).ConfigureAwait(false);
-        var swiftMarker = await _store.HeadAsync(_namespace.KeyOf(from), cancellationToken).ConfigureAwait(false);
-        if (swiftMarker is not null && DirectoryMarkers.HasDirectoryContentType(swiftMarker))
-            await _store.DeleteAsync(swiftMarker.Key, cancellationToken).ConfigureAwait(false);
+        await DeleteSwiftMarkerAsync(from, cancellationToken).ConfigureAwait(false);
         MoveWriters(from, to);
-        Removed(from);
+        Removed(from, directory: true);
         _cache.InvalidateTree(to);
         ShowInParent(to, _attributes.Directory(_clock.GetUtcNow()));
     }
@@ -247,6 +249,14 @@ public sealed partial class MountedFileSystem
             await ReleaseAsync(opened.Handle).ConfigureAwait(false);
         }
         return await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Swift tools mark a folder with an object named like it and a directory content type; it goes with the folder.</summary>
+    private async Task DeleteSwiftMarkerAsync(string path, CancellationToken cancellationToken)
+    {
+        var marker = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
+        if (marker is not null && DirectoryMarkers.HasDirectoryContentType(marker))
+            await _store.DeleteAsync(marker.Key, cancellationToken).ConfigureAwait(false);
     }
 
     private bool OpenWritersUnder(string path)

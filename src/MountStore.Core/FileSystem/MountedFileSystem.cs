@@ -25,7 +25,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly RangeFetcher _fetcher;
     private readonly MetadataLoader _metadata;
-    private readonly ConcurrentDictionary<string, Task<DirectoryListing>> _listingsInFlight = new(StringComparer.Ordinal);
+    private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
 
@@ -129,40 +129,21 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         if (_cache.TryGetListing(path, out var cached))
             return cached;
         // One listing per directory at a time: concurrent `ls` and lookups share it.
-        var mine = new TaskCompletionSource<DirectoryListing>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var fetch = _listingsInFlight.GetOrAdd(path, mine.Task);
-        if (fetch == mine.Task)
-            _ = FetchListingAsync(path, mine); // started only once it is in the table, so its removal cannot miss
-        return await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await _listingsInFlight.Run(path, () => FetchListingAsync(path)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task FetchListingAsync(string path, TaskCompletionSource<DirectoryListing> result)
+    private async Task<DirectoryListing> FetchListingAsync(string path)
     {
-        try
-        {
-            var fetchedAt = _clock.GetUtcNow();
-            var prefix = _namespace.DirectoryPrefixOf(path);
-            var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
-            await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
-                builder.Add(page);
-            var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
-            _cache.SetListing(path, listing);
-            if (builder.OwnMarker is { } marker && path.Length > 0)
-                _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
-            Finish(() => result.SetResult(listing));
-        }
-        catch (Exception e)
-        {
-            Finish(() => result.SetException(e));
-        }
-
-        // Leave the table before answering, so a caller that lists again after the TTL starts
-        // a new fetch instead of finding this finished one.
-        void Finish(Action answer)
-        {
-            _listingsInFlight.TryRemove(new KeyValuePair<string, Task<DirectoryListing>>(path, result.Task));
-            answer();
-        }
+        var fetchedAt = _clock.GetUtcNow();
+        var prefix = _namespace.DirectoryPrefixOf(path);
+        var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
+        await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
+            builder.Add(page);
+        var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
+        _cache.SetListing(path, listing);
+        if (builder.OwnMarker is { } marker && path.Length > 0)
+            _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
+        return listing;
     }
 
     /// <summary>

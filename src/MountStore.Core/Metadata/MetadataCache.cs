@@ -78,14 +78,21 @@ public sealed class MetadataCache : IDisposable
     {
         // An answer that was asked for before the cached one was learned is older news: a HEAD
         // still in flight must not undo a change this mount has just made (touch after write).
-        if (_cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached) && cached is not null && cached.FetchedAt > fetchedAt)
+        if (IsNewerThan(path, fetchedAt))
             return;
         Set(AttributesKey(path), new CachedAttributes(attributes, fetchedAt), 1, _ttl);
     }
 
     /// <summary>Remembers that <paramref name="path"/> does not exist.</summary>
-    public void SetAbsent(string path, DateTimeOffset fetchedAt) =>
+    public void SetAbsent(string path, DateTimeOffset fetchedAt)
+    {
+        if (IsNewerThan(path, fetchedAt))
+            return; // a file created since this "absent" was asked for
         Set(AttributesKey(path), new CachedAttributes(null, fetchedAt), 1, _negativeTtl);
+    }
+
+    private bool IsNewerThan(string path, DateTimeOffset fetchedAt) =>
+        _cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached) && cached is not null && cached.FetchedAt > fetchedAt;
 
     /// <summary>A fresh complete listing of the directory at <paramref name="path"/>.</summary>
     public bool TryGetListing(string path, out DirectoryListing listing)
@@ -119,6 +126,13 @@ public sealed class MetadataCache : IDisposable
     }
 
     private readonly Lock _listingUpdates = new();
+
+    /// <summary>Forgets the attributes and listing of <paramref name="path"/> alone.</summary>
+    public void Forget(string path)
+    {
+        _cache.Remove(AttributesKey(path));
+        _cache.Remove(ListingKey(path));
+    }
 
     /// <summary>Forgets everything known at or below <paramref name="path"/> (a renamed or removed directory).</summary>
     public void InvalidateTree(string path)

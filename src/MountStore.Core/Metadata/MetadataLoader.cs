@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Namespace;
@@ -19,7 +18,7 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
     /// <summary>How many following files of the folder a lookup loads ahead.</summary>
     public const int LookAhead = 16;
 
-    private readonly ConcurrentDictionary<string, Task<NodeAttributes?>> _inFlight = new(StringComparer.Ordinal);
+    private readonly SingleFlight<NodeAttributes?> _inFlight = new();
     private readonly SemaphoreSlim _aheadSlots = new(8, 8);
 
     /// <summary>Heads issued ahead of a lookup (for tests).</summary>
@@ -35,39 +34,20 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
         return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<NodeAttributes?> Start(string path)
-    {
-        var mine = new TaskCompletionSource<NodeAttributes?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var load = _inFlight.GetOrAdd(path, mine.Task);
-        if (load == mine.Task)
-            _ = HeadAsync(path, mine);
-        return load;
-    }
+    private Task<NodeAttributes?> Start(string path) => _inFlight.Run(path, () => HeadAsync(path));
 
-    private async Task HeadAsync(string path, TaskCompletionSource<NodeAttributes?> result)
+    private async Task<NodeAttributes?> HeadAsync(string path)
     {
-        try
+        var fetchedAt = clock.GetUtcNow();
+        var info = await store.HeadAsync(names.KeyOf(path), CancellationToken.None).ConfigureAwait(false);
+        if (info is null)
         {
-            var fetchedAt = clock.GetUtcNow();
-            var info = await store.HeadAsync(names.KeyOf(path), CancellationToken.None).ConfigureAwait(false);
-            NodeAttributes? loaded = null;
-            if (info is null)
-            {
-                cache.SetAbsent(path, fetchedAt);
-            }
-            else
-            {
-                loaded = attributes.File(info, metadataLoaded: true);
-                cache.SetAttributes(path, loaded, fetchedAt);
-            }
-            _inFlight.TryRemove(new KeyValuePair<string, Task<NodeAttributes?>>(path, result.Task));
-            result.SetResult(loaded);
+            cache.SetAbsent(path, fetchedAt);
+            return null;
         }
-        catch (Exception e)
-        {
-            _inFlight.TryRemove(new KeyValuePair<string, Task<NodeAttributes?>>(path, result.Task));
-            result.SetException(e);
-        }
+        var loaded = attributes.File(info, metadataLoaded: true);
+        cache.SetAttributes(path, loaded, fetchedAt);
+        return loaded;
     }
 
     private void LoadAhead(string path, DirectoryListing listing)
