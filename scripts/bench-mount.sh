@@ -31,16 +31,18 @@ now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
 
 mount_tool() {
+  local ro=(--read-only) s3ro=ro
+  [[ -n ${RW:-} ]] && { ro=(); s3ro=rw; }
   case $1 in
     mountstore)
       ST_AUTH=$ENDPOINT/auth/v1.0 ST_USER=test:tester ST_KEY=testing \
-        bin/mountstore mount "swift://$CONTAINER" "$MNT" --read-only >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
+        bin/mountstore mount "swift://$CONTAINER" "$MNT" "${ro[@]}" >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
     rclone)
       RCLONE_CONFIG_SW_TYPE=swift RCLONE_CONFIG_SW_AUTH=$ENDPOINT/auth/v1.0 RCLONE_CONFIG_SW_USER=test:tester RCLONE_CONFIG_SW_KEY=testing \
-        rclone mount "sw:$CONTAINER" "$MNT" --read-only --vfs-cache-mode writes >"$OUT/log-rclone.txt" 2>&1 & PID=$! ;;
+        rclone mount "sw:$CONTAINER" "$MNT" "${ro[@]}" --vfs-cache-mode writes >"$OUT/log-rclone.txt" 2>&1 & PID=$! ;;
     s3fs)
       AWSACCESSKEYID=test:tester AWSSECRETACCESSKEY=testing \
-        s3fs "$CONTAINER" "$MNT" -f -o ro -o url=$ENDPOINT -o use_path_request_style -o endpoint=us-east-1 >"$OUT/log-s3fs.txt" 2>&1 & PID=$! ;;
+        s3fs "$CONTAINER" "$MNT" -f -o $s3ro -o url=$ENDPOINT -o use_path_request_style -o endpoint=us-east-1 >"$OUT/log-s3fs.txt" 2>&1 & PID=$! ;;
   esac
   for _ in $(seq 300); do
     grep -q " $MNT " /proc/self/mountinfo && ls "$MNT" >/dev/null 2>&1 && return 0
@@ -107,15 +109,56 @@ list_all() { local marker=""; while :; do page=$(get "$STORAGE/$CONTAINER?prefix
 t=$(now); list_all; record curl ls_lR_cold "$(since "$t")"
 T[curl,ls_lR_warm]=${T[curl,ls_lR_cold]}; T[curl,find_cold]=${T[curl,ls_lR_cold]}; T[curl,find_warm]=${T[curl,ls_lR_cold]}
 t=$(now); for i in $(seq -w 0 15); do get "$STORAGE/$CONTAINER/par/p$i.bin" -o /dev/null & done; wait; record curl parallel_16x64MiB "$(since "$t")"
+# Writes: timed until the bytes are on the server. MountStore and s3fs upload before close()
+# returns; rclone's cache mode returns first, so its clock runs until the server shows the object.
+head_size() { curl -sfI -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/$1" | awk 'tolower($1) == "content-length:" {print $2+0}'; }
+count_keys() { get "$STORAGE/$CONTAINER?prefix=$1" | grep -c . || true; }
+wait_on_server() { # key size | prefix count
+  for _ in $(seq 6000); do
+    if [[ $1 == size ]]; then [[ $(head_size "$2") == "$3" ]] && return 0
+    else [[ $(count_keys "$2") -ge $3 ]] && return 0; fi
+    sleep 0.05
+  done
+  echo "  warning: $2 did not reach the server"
+}
+WRITE_SRC=/tmp/mountstore-bench-write
+if [[ ! -f $WRITE_SRC/big.bin ]]; then
+  mkdir -p "$WRITE_SRC/small"
+  head -c 1G /dev/urandom >"$WRITE_SRC/big.bin"
+  for i in $(seq -w 0 999); do head -c 4096 /dev/urandom >"$WRITE_SRC/small/f$i"; done
+fi
+BIG_SIZE=$(stat -c %s "$WRITE_SRC/big.bin")
 
-for tool in mountstore rclone s3fs; do measure_tool "$tool"; done
+measure_writes() {
+  local tool=$1 t dir="w-$1-$$"
+  echo "== $tool (writes)"
+  RW=1 mount_tool "$tool" || return 0
+  mkdir -p "$MNT/$dir"
+  t=$(now); cp "$WRITE_SRC/big.bin" "$MNT/$dir/big.bin"; wait_on_server size "$dir/big.bin" "$BIG_SIZE"; record "$tool" seq_write_1GiB "$(since "$t")"
+  t=$(now); cp -r "$WRITE_SRC/small" "$MNT/$dir/small"; wait_on_server count "$dir/small/" 1000; record "$tool" cp_r_1000x4KiB "$(since "$t")"
+  t=$(now); rm -r "$MNT/$dir/small"; record "$tool" rm_r_1000 "$(since "$t")"
+  rm -rf "${MNT:?}/$dir"
+  local kb; kb=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0); WRSS[$tool]=$kb
+  unmount_tool "$tool"
+}
+declare -A WRSS
+
+if [[ ${BENCH_ONLY:-} != write ]]; then
+  for tool in mountstore rclone s3fs; do measure_tool "$tool"; done
+fi
+echo "== curl (writes)"
+t=$(now); curl -sf -o /dev/null -T "$WRITE_SRC/big.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl seq_write_1GiB "$(since "$t")"
+t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl cp_r_1000x4KiB "$(since "$t")"
+t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
+curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin" || true
+for tool in mountstore rclone s3fs; do measure_writes "$tool"; done
 rmdir "$MNT" 2>/dev/null || true
 
-scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB)
+scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB cp_r_1000x4KiB rm_r_1000)
 ratio() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="${T[$1,$3]}" -v y="${T[$2,$3]}" 'BEGIN { printf "%.2fx", x / y }' || echo "n/a"; }
 cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
 {
-  echo "# make bench: read-only mount, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+  echo "# make bench: mounts, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
   echo
   echo "Seconds (lower is better). Ratios are the other's time divided by MountStore's: above 1x, MountStore is faster."
   echo "curl is the limit: one GET (seq, first byte), the bare paged listing of 10,000 names (ls/find rows), 16 parallel GETs."
@@ -128,7 +171,12 @@ cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
   echo
   echo "Peak RSS of the mount process over these runs (VmHWM): MountStore $((${RSS[mountstore]:-0} / 1024)) MB, rclone $((${RSS[rclone]:-0} / 1024)) MB, s3fs $((${RSS[s3fs]:-0} / 1024)) MB."
   echo
-  echo "Targets: seq_read_1GiB vs curl >= 1.3x; ls_lR_cold vs rclone and vs s3fs >= 5x; MountStore RSS < 200 MB."
+  echo "Peak RSS of the mount process in the write runs: MountStore $((${WRSS[mountstore]:-0} / 1024)) MB, rclone $((${WRSS[rclone]:-0} / 1024)) MB, s3fs $((${WRSS[s3fs]:-0} / 1024)) MB."
+  echo
+  echo "curl rows for writes: one PUT of the 1 GiB file; 1,000 serial PUTs; 1,000 serial DELETEs. Writes are timed until the server has the bytes."
+  echo
+  echo "Targets: seq_read_1GiB vs curl >= 1.3x; ls_lR_cold vs rclone and vs s3fs >= 5x; MountStore RSS < 200 MB (reads), < 250 MB (writes);"
+  echo "seq_write_1GiB vs curl >= 0.8x and vs rclone >= 1.5x; cp_r_1000x4KiB vs s3fs >= 3x."
 } > "$OUT/mount.md"
 {
   echo "scenario curl mountstore rclone s3fs"
