@@ -26,6 +26,7 @@ TOKEN=$(grep -i '^X-Auth-Token:' <<<"$auth" | cut -d' ' -f2 | tr -d '\r')
 STORAGE=$(grep -i '^X-Storage-Url:' <<<"$auth" | cut -d' ' -f2 | tr -d '\r')
 
 MNT=$(mktemp -d /tmp/mountstore-bench.XXXXXX)
+CACHE=$(mktemp -d /tmp/mountstore-bench-cache.XXXXXX)
 PID=
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
@@ -36,10 +37,10 @@ mount_tool() {
   case $1 in
     mountstore)
       ST_AUTH=$ENDPOINT/auth/v1.0 ST_USER=test:tester ST_KEY=testing \
-        bin/mountstore mount "swift://$CONTAINER" "$MNT" "${ro[@]}" >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
+        bin/mountstore mount "swift://$CONTAINER" "$MNT" "${ro[@]}" --cache-dir "$CACHE/mountstore" >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
     rclone)
       RCLONE_CONFIG_SW_TYPE=swift RCLONE_CONFIG_SW_AUTH=$ENDPOINT/auth/v1.0 RCLONE_CONFIG_SW_USER=test:tester RCLONE_CONFIG_SW_KEY=testing \
-        rclone mount "sw:$CONTAINER" "$MNT" "${ro[@]}" --vfs-cache-mode writes >"$OUT/log-rclone.txt" 2>&1 & PID=$! ;;
+        rclone mount "sw:$CONTAINER" "$MNT" "${ro[@]}" --vfs-cache-mode writes --cache-dir "$CACHE/rclone" >"$OUT/log-rclone.txt" 2>&1 & PID=$! ;;
     s3fs)
       AWSACCESSKEYID=test:tester AWSSECRETACCESSKEY=testing \
         s3fs "$CONTAINER" "$MNT" -f -o $s3ro -o url=$ENDPOINT -o use_path_request_style -o endpoint=us-east-1 >"$OUT/log-s3fs.txt" 2>&1 & PID=$! ;;
@@ -112,7 +113,8 @@ t=$(now); for i in $(seq -w 0 15); do get "$STORAGE/$CONTAINER/par/p$i.bin" -o /
 # Writes: timed until the bytes are on the server. MountStore and s3fs upload before close()
 # returns; rclone's cache mode returns first, so its clock runs until the server shows the object.
 head_size() { curl -sfI -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/$1" | awk 'tolower($1) == "content-length:" {print $2+0}'; }
-count_keys() { get "$STORAGE/$CONTAINER?prefix=$1" | grep -c . || true; }
+# Files only: folder markers (keys ending in /) are written by some tools and not by others.
+count_keys() { get "$STORAGE/$CONTAINER?prefix=$1" | grep -c '[^/]$' || true; }
 wait_on_server() { # key size | prefix count
   for _ in $(seq 6000); do
     if [[ $1 == size ]]; then [[ $(head_size "$2") == "$3" ]] && return 0
@@ -127,34 +129,70 @@ if [[ ! -f $WRITE_SRC/big.bin ]]; then
   head -c 1G /dev/urandom >"$WRITE_SRC/big.bin"
   for i in $(seq -w 0 999); do head -c 4096 /dev/urandom >"$WRITE_SRC/small/f$i"; done
 fi
+# A source tree as a tarball: 2,000 files of 1 to 32 KiB in 20 folders.
+TAR_FILES=2000
+if [[ ! -f $WRITE_SRC/tree.tar ]]; then
+  rm -rf "$WRITE_SRC/tree"
+  for d in $(seq -w 0 19); do
+    mkdir -p "$WRITE_SRC/tree/d$d"
+    for i in $(seq -w 0 99); do head -c $(( (RANDOM % 32 + 1) * 1024 )) /dev/urandom >"$WRITE_SRC/tree/d$d/f$i"; done
+  done
+  tar -C "$WRITE_SRC" -cf "$WRITE_SRC/tree.tar" tree
+  rm -rf "$WRITE_SRC/tree"
+fi
 BIG_SIZE=$(stat -c %s "$WRITE_SRC/big.bin")
 
+# Peak local disk a mount process uses while writing: the blocks of deleted files it holds open
+# (MountStore's staging files and s3fs's temporary files are unlinked, so du cannot see them)
+# plus what its cache folder holds (rclone's write cache). Sampled every 0.2 s until it exits.
+disk_sampler() { # pid cache-folder result-file
+  local peak=0 kb held
+  echo 0 >"$3"
+  while kill -0 "$1" 2>/dev/null; do
+    held=$(for fd in /proc/"$1"/fd/*; do
+      if [[ $(readlink "$fd" 2>/dev/null) == *" (deleted)" && -f $fd ]]; then stat -L -c '%b %B' "$fd" 2>/dev/null || true; fi
+    done | awk '{ s += $1 * $2 } END { print int(s / 1024) }')
+    kb=$(( ${held:-0} + $(du -sk "$2" 2>/dev/null | cut -f1 || echo 0) ))
+    (( kb > peak )) && { peak=$kb; echo "$peak" >"$3"; }
+    sleep 0.2
+  done
+}
+
 measure_writes() {
-  local tool=$1 t dir="w-$1-$$"
+  local tool=$1 t dir="w-$1-$$" sampler
   echo "== $tool (writes)"
+  mkdir -p "$CACHE/$tool"
   RW=1 mount_tool "$tool" || return 0
+  disk_sampler "$PID" "$CACHE/$tool" "$OUT/disk-$tool.txt" & sampler=$!
   mkdir -p "$MNT/$dir"
   t=$(now); cp "$WRITE_SRC/big.bin" "$MNT/$dir/big.bin"; wait_on_server size "$dir/big.bin" "$BIG_SIZE"; record "$tool" seq_write_1GiB "$(since "$t")"
+  t=$(now); mv "$MNT/$dir/big.bin" "$MNT/$dir/big-renamed.bin"; wait_on_server size "$dir/big-renamed.bin" "$BIG_SIZE"; record "$tool" rename_1GiB "$(since "$t")"
   t=$(now); cp -r "$WRITE_SRC/small" "$MNT/$dir/small"; wait_on_server count "$dir/small/" 1000; record "$tool" cp_r_1000x4KiB "$(since "$t")"
+  t=$(now); tar -C "$MNT/$dir" -xf "$WRITE_SRC/tree.tar"; wait_on_server count "$dir/tree/" "$TAR_FILES"; record "$tool" tar_x_2000_files "$(since "$t")"
   t=$(now); rm -r "$MNT/$dir/small"; record "$tool" rm_r_1000 "$(since "$t")"
   rm -rf "${MNT:?}/$dir"
   local kb; kb=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0); WRSS[$tool]=$kb
   unmount_tool "$tool"
+  wait "$sampler" 2>/dev/null || true
+  DISK[$tool]=$(cat "$OUT/disk-$tool.txt")
 }
-declare -A WRSS
+declare -A WRSS DISK
 
 if [[ ${BENCH_ONLY:-} != write ]]; then
   for tool in mountstore rclone s3fs; do measure_tool "$tool"; done
 fi
 echo "== curl (writes)"
 t=$(now); curl -sf -o /dev/null -T "$WRITE_SRC/big.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl seq_write_1GiB "$(since "$t")"
+t=$(now); curl -sf -o /dev/null -X COPY -H "Destination: $CONTAINER/w-curl/big-renamed.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin" \
+  && curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl rename_1GiB "$(since "$t")"
 t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl cp_r_1000x4KiB "$(since "$t")"
 t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
-curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin" || true
+curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big-renamed.bin" || true
 for tool in mountstore rclone s3fs; do measure_writes "$tool"; done
 rmdir "$MNT" 2>/dev/null || true
+rm -rf "${CACHE:?}"
 
-scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB cp_r_1000x4KiB rm_r_1000)
+scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB rename_1GiB cp_r_1000x4KiB tar_x_2000_files rm_r_1000)
 ratio() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="${T[$1,$3]}" -v y="${T[$2,$3]}" 'BEGIN { printf "%.2fx", x / y }' || echo "n/a"; }
 cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
 {
@@ -173,7 +211,10 @@ cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
   echo
   echo "Peak RSS of the mount process in the write runs: MountStore $((${WRSS[mountstore]:-0} / 1024)) MB, rclone $((${WRSS[rclone]:-0} / 1024)) MB, s3fs $((${WRSS[s3fs]:-0} / 1024)) MB."
   echo
-  echo "curl rows for writes: one PUT of the 1 GiB file; 1,000 serial PUTs; 1,000 serial DELETEs. Writes are timed until the server has the bytes."
+  echo "Peak local disk (staging, write cache, temporary files) of the mount process in the write runs: MountStore $((${DISK[mountstore]:-0} / 1024)) MB, rclone $((${DISK[rclone]:-0} / 1024)) MB, s3fs $((${DISK[s3fs]:-0} / 1024)) MB."
+  echo
+  echo "curl rows for writes: one PUT of the 1 GiB file; one server-side COPY + DELETE of it (rename); 1,000 serial PUTs; 1,000 serial DELETEs. tar -x has no curl row (cp_r's 1,000 PUTs is the per-file limit)."
+  echo "Writes are timed until the server has the bytes (rclone's write cache returns from close() before that)."
   echo
   echo "Targets: seq_read_1GiB vs curl >= 1.3x; ls_lR_cold vs rclone and vs s3fs >= 5x; MountStore RSS < 200 MB (reads), < 250 MB (writes);"
   echo "seq_write_1GiB vs curl >= 0.8x and vs rclone >= 1.5x; cp_r_1000x4KiB vs s3fs >= 3x."

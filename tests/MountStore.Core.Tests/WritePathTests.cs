@@ -69,6 +69,27 @@ public sealed class WritePathTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Attributes_set_before_close_ride_on_the_single_put_as_tar_sets_them()
+    {
+        var file = await _fs.CreateAsync("extracted.txt", 384, new OpenMode(false, true, false), CancellationToken.None);
+        await _fs.WriteAsync(file.Handle, 0, "from a tarball"u8.ToArray(), CancellationToken.None);
+        var mtime = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        // GNU tar: futimens, fchown, fchmod on the open file, then close
+        await _fs.SetAttributesAsync("extracted.txt", file.Handle, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
+        await _fs.SetAttributesAsync("extracted.txt", file.Handle, new AttributeChanges(Uid: 1000, Gid: 1000), CancellationToken.None);
+        await _fs.SetAttributesAsync("extracted.txt", file.Handle, new AttributeChanges(Permissions: 420), CancellationToken.None);
+        await _fs.FlushAsync(file.Handle, CancellationToken.None);
+        await _fs.ReleaseAsync(file.Handle);
+
+        Assert.Equal(1, _store.CountOf(StoreCall.Put));
+        Assert.Equal(0, _store.CountOf(StoreCall.Copy));
+        var stored = (await _memory.HeadAsync("extracted.txt", CancellationToken.None))!;
+        Assert.Equal("33188", stored.Metadata["mode"]); // regular file, 0644
+        Assert.Equal("1000", stored.Metadata["uid"]);
+        Assert.Equal(FileMetadata.FormatTime(mtime), stored.Metadata["mtime"]);
+    }
+
+    [Fact]
     public async Task A_sequential_file_larger_than_a_part_is_a_segmented_upload_without_staging_disk()
     {
         var data = Pattern(17 << 20, 1);

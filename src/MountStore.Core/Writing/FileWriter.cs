@@ -244,6 +244,7 @@ public sealed class FileWriter : IAsyncDisposable
             {
                 var streaming = _streaming;
                 _streaming = null; // whatever happens, this stream is finished
+                streaming.TryReplaceOptions(options);
                 info = await streaming.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 if (streaming.Key != Key)
                     info = await _context.Store.RenameAsync(streaming.Key, Key, cancellationToken).ConfigureAwait(false);

@@ -22,7 +22,7 @@ public sealed class StreamingUpload : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _inFlight;
     private readonly List<Part> _parts = [];
-    private readonly ObjectWriteOptions _options;
+    private ObjectWriteOptions _options;
     private ISegmentedUpload? _upload;
     private Exception? _failure;
 
@@ -49,6 +49,17 @@ public sealed class StreamingUpload : IAsyncDisposable
 
     /// <summary>The metadata the object is created with.</summary>
     public ObjectWriteOptions Options => _options;
+
+    /// <summary>
+    /// Replaces the metadata while nothing has been sent, so attributes set before close (tar's
+    /// fchmod, fchown and futimens) ride on the upload instead of costing a copy afterwards.
+    /// </summary>
+    public bool TryReplaceOptions(ObjectWriteOptions options)
+    {
+        if (HasSentParts) return false;
+        _options = options;
+        return true;
+    }
 
     /// <summary>Parts sent so far (for tests and logs).</summary>
     public int PartsSent { get; private set; }
