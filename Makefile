@@ -1,8 +1,11 @@
 # MountStore: every step a fresh machine needs lives here or in the scripts it calls.
 #   make build        compile everything; the runnable CLI is left at bin/mountstore
-#   make test         build, install FUSE, start the local Swift (+S3) server when needed, run every test
-#   make server       start the local Swift + S3 server (servers/swift/start.sh; installs it if needed)
-#   make server-stop  stop it
+#   make test         build, install FUSE, start the local servers when needed, run every test
+#   make server       start every local server (each script installs its packages when missing):
+#                       Swift + S3 on :8080 (tempauth), Keystone v3 on :5000 with a Swift + S3 proxy
+#                       on :8090 that trusts it, Ceph RGW (Swift + S3) on :7480
+#   make server-swift start only the Swift + S3 server (enough for the demo and the benchmarks)
+#   make server-stop  stop them all
 #   make bench        MountStore vs rclone mount vs s3fs vs curl, read side (bench-results/mount.md, mount.png)
 #   make bench-store  store clients against curl on the local server (writes bench-results/store.md)
 SHELL := /bin/bash
@@ -11,7 +14,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build deps test soak server server-stop bench bench-store format clean
+.PHONY: all build deps test soak server server-swift server-stop bench bench-store format clean
 
 all: build
 
@@ -34,21 +37,27 @@ test: deps build server
 	  failed=$$(grep -Eo 'Failed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
 	  echo "$$passed passed, $$failed failed"; exit $$status
 
-server:
+server: server-swift
+	bash servers/keystone/start.sh
+	bash servers/rgw/start.sh
+
+server-swift:
 	bash servers/swift/start.sh
 
 server-stop:
+	bash servers/rgw/stop.sh
+	bash servers/keystone/stop.sh
 	bash servers/swift/stop.sh
 
 # The randomized write test (fsx style) for thousands of operations instead of make test's 300.
-soak: deps build server
+soak: deps build server-swift
 	MOUNTSTORE_FSX_OPS=$${MOUNTSTORE_FSX_OPS:-5000} dotnet test tests/MountStore.Mount.Tests -c Release --no-build \
 		--filter "FullyQualifiedName~RandomOperationTests" --logger "console;verbosity=normal"
 
-bench: deps build server
+bench: deps build server-swift
 	bash scripts/bench-mount.sh
 
-bench-store: build server
+bench-store: build server-swift
 	$(DOTNET) run --project tests/MountStore.Bench -c $(CONFIG) --no-build
 
 format:

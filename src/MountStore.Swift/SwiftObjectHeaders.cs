@@ -17,6 +17,8 @@ internal static class SwiftObjectHeaders
             if (name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
                 metadata[name[MetaPrefix.Length..].ToLowerInvariant()] = value;
         }
+        // RGW shows an SLO's flag as user metadata too; carried into a copy it would be a lie
+        metadata.Remove("static-large-object");
         var size = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? 0;
         var modified = response.Content.Headers.LastModified ?? DateTimeOffset.UnixEpoch;
         // X-Timestamp has sub-second precision where Last-Modified has whole seconds

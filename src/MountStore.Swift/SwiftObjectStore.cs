@@ -41,7 +41,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("MountStore/0.1");
         var pipeline = new StoreRetryPipeline(options.Retry, _logger);
-        var session = new SwiftAuthSession(options.Authenticator, _http, _logger);
+        var session = new SwiftAuthSession(options.Authenticator, _http, _logger, options.Time);
         _connection = new SwiftConnection(_http, session, pipeline, _logger);
     }
 
@@ -58,6 +58,9 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     public long RetryCount => _connection.Pipeline.RetryCount;
 
     internal string Container => _options.Container;
+
+    /// <summary>The store's logger, for the helpers that meet one server's quirks.</summary>
+    internal ILogger Logger => _logger;
 
     internal string SegmentContainer => _options.EffectiveSegmentContainer;
 
@@ -116,10 +119,27 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
             if (row.Subdir is not null) prefixes.Add(row.Subdir);
             else if (row.Name is not null) objects.Add(row.ToObjectInfo());
         }
+        if (container == _options.Container && objects.Any(o => RgwSloQuirks.IsManifestRow(o, serverIsRgw: true)))
+            await CorrectManifestRowsAsync(objects, cancellationToken).ConfigureAwait(false);
         // a full page may have more behind it; the last row's name is where the next page starts
         var next = rows.Count >= request.MaxKeys ? rows[^1].MarkerName : null;
         return new ListingPage(objects, prefixes, next);
     }
+
+    /// <summary>RGW lists an SLO with its manifest's size: a HEAD per such row gives the object's own (large files only, so few).</summary>
+    private async Task CorrectManifestRowsAsync(List<ObjectInfo> objects, CancellationToken cancellationToken)
+    {
+        var rgw = await IsRgwAsync(cancellationToken).ConfigureAwait(false);
+        var rows = Enumerable.Range(0, objects.Count).Where(i => RgwSloQuirks.IsManifestRow(objects[i], rgw)).ToList();
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            if (await HeadAsync(objects[i].Key, ct).ConfigureAwait(false) is { } head)
+                objects[i] = objects[i] with { Size = head.Size, ETag = head.ETag, IsSegmented = true };
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsRgwAsync(CancellationToken cancellationToken) =>
+        RgwSloQuirks.IsRgwStorageUrl((await _connection.Session.GetTokenAsync(cancellationToken).ConfigureAwait(false)).StorageUrl);
 
     /// <inheritdoc />
     public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) =>
@@ -224,7 +244,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         Limits.ValidateKey("copy", sourceKey);
         Limits.ValidateKey("copy", destinationKey);
         // a 404 from the copy cannot tell a missing source from a missing container: ask first
-        _ = await HeadAsync(sourceKey, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException("copy", sourceKey);
+        var source = await HeadAsync(sourceKey, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException("copy", sourceKey);
         if (sourceKey == destinationKey)
             return await ReplaceMetadataInPlaceAsync(sourceKey, replaceMetadata ?? ObjectInfo.NoMetadata, cancellationToken).ConfigureAwait(false);
         var previous = sourceKey == destinationKey ? [] : await FindSegmentsAsync(destinationKey, cancellationToken).ConfigureAwait(false);
@@ -238,7 +258,8 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
                    if (replaceMetadata is not null)
                    {
                        request.Headers.TryAddWithoutValidation("X-Fresh-Metadata", "true");
-                       SwiftObjectHeaders.Write(request, new ObjectWriteOptions { Metadata = replaceMetadata });
+                       // Swift keeps the content type through fresh metadata, RGW resets it: say it
+                       SwiftObjectHeaders.Write(request, new ObjectWriteOptions { ContentType = source.ContentType, Metadata = replaceMetadata });
                    }
                    return request;
                }, cancellationToken).ConfigureAwait(false))
@@ -280,10 +301,11 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         if (!source.IsSlo)
             return await CopyThenDelete.RenameAsync(this, sourceKey, destinationKey, cancellationToken).ConfigureAwait(false);
 
-        // An SLO: copy the manifest itself (multipart-manifest=get), so the new name points at
-        // the same segments and no byte moves; then delete only the old manifest.
+        // An SLO: copy the manifest itself (multipart-manifest=get; Swift and RGW both do this),
+        // so the new name points at the same segments and no byte moves; then delete only the
+        // old manifest.
         var ours = (await SegmentsOfAsync(sourceKey, source, cancellationToken).ConfigureAwait(false))
-            .Select(s => $"{s.Container}/{s.Name}").ToHashSet(StringComparer.Ordinal);
+            .Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         var previous = await FindSegmentsAsync(destinationKey, cancellationToken).ConfigureAwait(false);
         using (var response = await _connection.SendAsync(RequestKind.Data, "rename", destinationKey, url =>
                {
@@ -315,9 +337,37 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         // segments are listed and deleted, a plain object is one DELETE
         var kind = await InspectAsync(key, cancellationToken).ConfigureAwait(false);
         if (kind is null) return;
+        if (kind.IsSlo)
+        {
+            await DeleteSloAsync(key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var segments = await SegmentsOfAsync(key, kind, cancellationToken).ConfigureAwait(false);
         await DeleteObjectAsync(_options.Container, key, cancellationToken).ConfigureAwait(false);
         await DeleteSegmentsAsync(segments, keep: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An SLO and its segments in one request: the server reads its own manifest, which also finds
+    /// segments named after an earlier name (a renamed object) and works on RGW, whose manifests
+    /// cannot be read back. The answer is 200 with a JSON report, failures included.
+    /// </summary>
+    private async Task DeleteSloAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await _connection.SendAsync(RequestKind.Metadata, "DELETE", key, url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Delete, SwiftPaths.Object(url, _options.Container, key, "multipart-manifest=delete"));
+            request.Headers.Accept.ParseAdd("application/json");
+            return request;
+        }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return;
+        await ThrowUnlessSuccessAsync(response, "DELETE", key, Missing.Object, cancellationToken).ConfigureAwait(false);
+        var report = await response.Content.ReadFromJsonAsync(SwiftJson.Default.SwiftBulkDeleteResult, cancellationToken).ConfigureAwait(false);
+        if (report is not null && (report.Errors?.Count > 0 || report.ResponseStatus?.StartsWith("2", StringComparison.Ordinal) == false))
+        {
+            var errors = string.Join("; ", (report.Errors ?? []).Select(e => string.Join(" ", e)));
+            throw new ObjectStoreException("DELETE", key, null, $"the server could not delete the large object and all its segments ({report.ResponseStatus}: {errors})");
+        }
     }
 
     /// <summary>One plain DELETE; false when the object was already gone.</summary>
@@ -362,10 +412,10 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     /// does not leave them orphaned. Empty for a plain or absent object. One HEAD, plus the
     /// manifest (SLO) or a segment listing (DLO) only when the object has segments.
     /// </summary>
-    internal async Task<IReadOnlyList<(string Container, string Name)>> FindSegmentsAsync(string key, CancellationToken cancellationToken) =>
+    internal async Task<IReadOnlyList<SwiftSegment>> FindSegmentsAsync(string key, CancellationToken cancellationToken) =>
         await SegmentsOfAsync(key, await InspectAsync(key, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    private async Task<IReadOnlyList<(string Container, string Name)>> SegmentsOfAsync(string key, SwiftObjectKind? kind, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SwiftSegment>> SegmentsOfAsync(string key, SwiftObjectKind? kind, CancellationToken cancellationToken)
     {
         if (kind?.DloManifest is { } dlo) return await ListDloSegmentsAsync(dlo, cancellationToken).ConfigureAwait(false);
         if (kind?.IsSlo != true) return [];
@@ -373,40 +423,65 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
             url => new HttpRequestMessage(HttpMethod.Get, SwiftPaths.Object(url, _options.Container, key, "multipart-manifest=get")),
             cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) return [];
-        var entries = await response.Content.ReadFromJsonAsync(SwiftJson.Default.ListSwiftManifestEntry, cancellationToken).ConfigureAwait(false) ?? [];
-        return entries.Where(e => e.Name is not null).Select(e => SplitPath(e.Name!)).ToList();
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (body.Length == 0)
+            return await RgwSloQuirks.FindByListingAsync(this, key, kind.Info, cancellationToken).ConfigureAwait(false);
+        var entries = System.Text.Json.JsonSerializer.Deserialize(body, SwiftJson.Default.ListSwiftManifestEntry) ?? [];
+        return entries.Where(e => e.Name is not null).Select(e => SwiftSegment.FromPath(e.Name!, e.Hash, e.Bytes)).ToList();
     }
 
-    private async Task<IReadOnlyList<(string Container, string Name)>> ListDloSegmentsAsync(string manifest, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SwiftSegment>> ListDloSegmentsAsync(string manifest, CancellationToken cancellationToken)
     {
-        var (container, prefix) = SplitPath("/" + Uri.UnescapeDataString(manifest));
-        var found = new List<(string, string)>();
+        var location = SwiftSegment.FromPath(Uri.UnescapeDataString(manifest));
+        var found = new List<SwiftSegment>();
         string? marker = null;
         do
         {
-            var page = await ListContainerAsync(container, new ListRequest(prefix, null, marker), cancellationToken).ConfigureAwait(false);
-            found.AddRange(page.Objects.Select(o => (container, o.Key)));
+            var page = await ListContainerAsync(location.Container, new ListRequest(location.Name, null, marker), cancellationToken).ConfigureAwait(false);
+            found.AddRange(page.Objects.Select(o => new SwiftSegment(location.Container, o.Key, o.ETag, o.Size)));
             marker = page.ContinuationToken;
         }
         while (marker is not null);
         return found;
     }
 
-    private static (string Container, string Name) SplitPath(string path)
+    /// <summary>
+    /// Writes an SLO manifest naming <paramref name="segments"/> in order, and checks the ETag the
+    /// server computed from them against ours.
+    /// </summary>
+    internal async Task PutManifestAsync(string key, IReadOnlyList<SwiftSegment> segments, ObjectWriteOptions options, string operation, CancellationToken cancellationToken)
     {
-        var trimmed = path.TrimStart('/');
-        var slash = trimmed.IndexOf('/');
-        return slash < 0 ? (trimmed, "") : (trimmed[..slash], trimmed[(slash + 1)..]);
+        var manifest = new JsonArray(segments.Select(s => (JsonNode)new JsonObject
+        {
+            ["path"] = "/" + s.Path,
+            ["etag"] = s.ETag,
+            ["size_bytes"] = s.Size,
+        }).ToArray()).ToJsonString();
+        using var response = await _connection.SendAsync(RequestKind.Metadata, operation, key, url =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _options.Container, key, "multipart-manifest=put"))
+            {
+                Content = new StringContent(manifest),
+            };
+            request.Content.Headers.ContentType = null; // the object's own type, not the manifest's JSON
+            SwiftObjectHeaders.Write(request, options);
+            return request;
+        }, cancellationToken).ConfigureAwait(false);
+        await ThrowUnlessSuccessAsync(response, operation, key, Missing.Container, cancellationToken).ConfigureAwait(false);
+        var expected = ETags.SwiftSlo(segments.Select(s => s.ETag ?? ""));
+        var stored = SwiftHttp.ETag(response);
+        if (stored.Length > 0 && stored != expected)
+            throw new IntegrityException(operation, key, $"the manifest's ETag is {stored}, expected {expected} from its segments");
     }
 
     /// <summary>Deletes segments, at most 16 at a time, sparing those in <paramref name="keep"/>. Failures are logged, not thrown: the object itself is already right.</summary>
-    internal async Task DeleteSegmentsAsync(IReadOnlyCollection<(string Container, string Name)> segments, ISet<string>? keep, CancellationToken cancellationToken)
+    internal async Task DeleteSegmentsAsync(IReadOnlyCollection<SwiftSegment> segments, ISet<string>? keep, CancellationToken cancellationToken)
     {
         if (segments.Count == 0) return;
         var failed = 0;
         await Parallel.ForEachAsync(segments, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (segment, ct) =>
         {
-            if (keep?.Contains($"{segment.Container}/{segment.Name}") == true) return;
+            if (keep?.Contains(segment.Path) == true) return;
             try
             {
                 await DeleteObjectAsync(segment.Container, segment.Name, ct).ConfigureAwait(false);

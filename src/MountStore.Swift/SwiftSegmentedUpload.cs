@@ -80,34 +80,12 @@ internal sealed class SwiftSegmentedUpload : ISegmentedUpload
         if (ordered.Select(p => p.PartNumber).Distinct().Count() != ordered.Count)
             throw new IntegrityException("complete upload", Key, "the part list names a part twice");
 
-        var manifest = new JsonArray(ordered.Select(p => (JsonNode)new JsonObject
-        {
-            ["path"] = $"/{_store.SegmentContainer}/{SegmentName(p.PartNumber)}",
-            ["etag"] = p.ETag,
-            ["size_bytes"] = p.Size,
-        }).ToArray());
-
+        var segments = ordered.Select(p => new SwiftSegment(_store.SegmentContainer, SegmentName(p.PartNumber), p.ETag, p.Size)).ToList();
         var previous = await _store.FindSegmentsAsync(Key, cancellationToken).ConfigureAwait(false);
-        using (var response = await _store.Connection.SendAsync(RequestKind.Metadata, "complete upload", Key, url =>
-               {
-                   var request = new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _store.Container, Key, "multipart-manifest=put"))
-                   {
-                       Content = JsonContent.Create(manifest),
-                   };
-                   request.Content.Headers.ContentType = null; // the object's own type, not the manifest's JSON
-                   SwiftObjectHeaders.Write(request, _options);
-                   return request;
-               }, cancellationToken).ConfigureAwait(false))
-        {
-            await _store.ThrowUnlessSuccessAsync(response, "complete upload", Key, SwiftObjectStore.Missing.Container, cancellationToken).ConfigureAwait(false);
-            var expected = ETags.SwiftSlo(ordered.Select(p => p.ETag));
-            var stored = SwiftHttp.ETag(response);
-            if (stored.Length > 0 && stored != expected)
-                throw new IntegrityException("complete upload", Key, $"the manifest's ETag is {stored}, expected {expected} from the parts we sent");
-        }
+        await _store.PutManifestAsync(Key, segments, _options, "complete upload", cancellationToken).ConfigureAwait(false);
 
         // the new object is in place: the segments of the one it replaced are garbage now
-        var ours = new HashSet<string>(ordered.Select(p => $"{_store.SegmentContainer}/{SegmentName(p.PartNumber)}"));
+        var ours = segments.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         await _store.DeleteSegmentsAsync(previous, ours, cancellationToken).ConfigureAwait(false);
         var info = await _store.HeadAsync(Key, cancellationToken).ConfigureAwait(false)
             ?? throw new IntegrityException("complete upload", Key, "the manifest was accepted but the object is not there");
@@ -120,16 +98,16 @@ internal sealed class SwiftSegmentedUpload : ISegmentedUpload
     public async Task AbortAsync(CancellationToken cancellationToken)
     {
         // list rather than trust our own record: a part whose answer was lost may still be stored
-        var segments = new List<(string, string)>();
+        var found = new List<SwiftSegment>();
         string? marker = null;
         do
         {
             var page = await _store.ListContainerAsync(_store.SegmentContainer, new ListRequest(_segmentPrefix, null, marker), cancellationToken).ConfigureAwait(false);
-            segments.AddRange(page.Objects.Select(o => (_store.SegmentContainer, o.Key)));
+            found.AddRange(page.Objects.Select(o => new SwiftSegment(_store.SegmentContainer, o.Key)));
             marker = page.ContinuationToken;
         }
         while (marker is not null);
-        _logger.LogDebug("aborting upload of {Key}: deleting {Count} segments", Key, segments.Count);
-        await _store.DeleteSegmentsAsync(segments, keep: null, cancellationToken).ConfigureAwait(false);
+        _logger.LogDebug("aborting upload of {Key}: deleting {Count} segments", Key, found.Count);
+        await _store.DeleteSegmentsAsync(found, keep: null, cancellationToken).ConfigureAwait(false);
     }
 }

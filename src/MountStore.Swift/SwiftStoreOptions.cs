@@ -24,6 +24,9 @@ public sealed record SwiftStoreOptions
     /// <summary>A handler to send requests through instead of the default one (tests inject faults with it).</summary>
     public HttpMessageHandler? Handler { get; init; }
 
+    /// <summary>The clock that decides when a token is due for renewal (tests freeze it).</summary>
+    public TimeProvider? Time { get; init; }
+
     /// <summary>The segment container name in effect.</summary>
     public string EffectiveSegmentContainer => SegmentContainer ?? Container + "_segments";
 }

@@ -20,50 +20,10 @@ public static class LocalSwiftServer
     /// <summary>The tempauth user (also the S3 access key) and key (the S3 secret).</summary>
     public const string User = "test:tester", Key = "testing";
 
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static bool _running;
+    private static readonly ScriptedServer Server = new("the local Swift server", "servers/swift/start.sh", new Uri(Endpoint, "/healthcheck"));
 
     /// <summary>Starts the server unless it answers already.</summary>
-    public static async Task EnsureRunningAsync()
-    {
-        await Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_running || await IsHealthyAsync().ConfigureAwait(false))
-            {
-                _running = true;
-                return;
-            }
-            var script = Path.Combine(RepoPaths.Root, "servers", "swift", "start.sh");
-            (await ProcessRunner.RunAsync("bash", [script], timeout: TimeSpan.FromMinutes(10)).ConfigureAwait(false))
-                .EnsureSuccess("starting the local Swift server (servers/swift/start.sh)");
-            _running = await IsHealthyAsync().ConfigureAwait(false)
-                ? true
-                : throw new InvalidOperationException("servers/swift/start.sh finished but the proxy does not answer on :8080");
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
-
-    private static async Task<bool> IsHealthyAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        try
-        {
-            using var response = await http.GetAsync(new Uri(Endpoint, "/healthcheck")).ConfigureAwait(false);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
+    public static Task EnsureRunningAsync() => Server.EnsureRunningAsync();
 
     /// <summary>Retry settings for tests: quick backoff so fault tests finish fast.</summary>
     public static RetryOptions TestRetry { get; } = new() { MaxRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) };

@@ -9,4 +9,12 @@ public static class ObjectStoreText
     /// <summary>Writes <paramref name="text"/> to <paramref name="key"/> with an optional content type and metadata.</summary>
     public static Task<ObjectInfo> PutTextAsync(this IObjectStore store, string key, string text, string? contentType = null, Dictionary<string, string>? metadata = null) =>
         store.PutAsync(key, new MemoryStream(Encoding.UTF8.GetBytes(text)), new ObjectWriteOptions { ContentType = contentType, Metadata = metadata ?? ObjectInfo.NoMetadata }, CancellationToken.None);
+
+    /// <summary>The whole object as UTF-8 text.</summary>
+    public static async Task<string> ReadTextAsync(this IObjectStore store, string key)
+    {
+        await using var content = await store.GetAsync(key, null, CancellationToken.None);
+        using var reader = new StreamReader(content.Stream, Encoding.UTF8);
+        return await reader.ReadToEndAsync();
+    }
 }

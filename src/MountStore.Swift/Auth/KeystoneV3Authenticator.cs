@@ -90,6 +90,14 @@ public sealed class KeystoneV3Authenticator(KeystoneCredentials credentials, Tim
         return new JsonObject { ["auth"] = auth };
     }
 
+    /// <summary>
+    /// The body with its length up front. JsonContent would stream it chunked, and Keystone behind
+    /// uwsgi's http-socket (and some mod_wsgi set-ups) then reads an empty body: "Expecting to find
+    /// auth in request body".
+    /// </summary>
+    public static HttpContent RequestContent(JsonObject body) =>
+        new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+
     private static JsonObject User(KeystoneCredentials c)
     {
         if (c.UserId is not null) return new JsonObject { ["id"] = c.UserId };
@@ -165,7 +173,7 @@ public sealed class KeystoneV3Authenticator(KeystoneCredentials credentials, Tim
 
         using var request = new HttpRequestMessage(HttpMethod.Post, TokensUrl(credentials.AuthUrl))
         {
-            Content = JsonContent.Create(body),
+            Content = RequestContent(body),
         };
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
@@ -178,6 +186,8 @@ public sealed class KeystoneV3Authenticator(KeystoneCredentials credentials, Tim
                 401 => credentials.IsApplicationCredential
                     ? "the application credential was refused (wrong secret, expired or deleted)"
                     : "user name or password refused",
+                // Keystone answers 404, not 401, for an application credential id it does not know
+                404 when credentials.IsApplicationCredential => "the application credential does not exist (deleted, or a wrong OS_APPLICATION_CREDENTIAL_ID)",
                 404 => "not found: check OS_AUTH_URL, the project and the domain names",
                 _ => "Keystone refused to issue a token",
             };

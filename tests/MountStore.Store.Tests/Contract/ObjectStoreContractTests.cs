@@ -364,6 +364,44 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
         }
     }
 
+    [Fact]
+    public async Task Rename_moves_an_object_with_its_metadata_over_an_existing_one()
+    {
+        var (source, target) = (Key("from"), Key("to"));
+        var data = RandomBytes(3000);
+        await PutAsync(source, data, new ObjectWriteOptions { ContentType = "text/csv", Metadata = new Dictionary<string, string> { ["mtime"] = "7" } });
+        await PutAsync(target, [1, 2, 3]);
+
+        var moved = await Store.RenameAsync(source, target, None);
+
+        Assert.Equal(data.Length, moved.Size);
+        Assert.Null(await Store.HeadAsync(source, None));
+        var head = (await Store.HeadAsync(target, None))!;
+        Assert.Equal("text/csv", head.ContentType);
+        Assert.Equal("7", head.Metadata["mtime"]);
+        Assert.Equal(data, await ReadAsync(target));
+    }
+
+    [Fact]
+    public async Task Renaming_a_segmented_object_keeps_its_bytes_and_orphans_no_parts()
+    {
+        var (source, target) = (Key("large-from.bin"), Key("large-to.bin"));
+        var data = await UploadInPartsAsync(source, 5 * MiB, 4096);
+        await UploadInPartsAsync(target, 5 * MiB, 100); // replaced by the rename
+
+        var moved = await Store.RenameAsync(source, target, None);
+
+        Assert.Equal(data.Length, moved.Size);
+        Assert.Null(await Store.HeadAsync(source, None));
+        Assert.Equal(data, await ReadAsync(target));
+        var listed = (await Store.ListAsync(new ListRequest(Key("")), None)).Objects.Single(o => o.Key == target);
+        Assert.Equal(data.Length, listed.Size);
+        await Store.DeleteAsync(target, None);
+        Assert.Equal(0, await fixture.CountStoredPartsAsync(source));
+        if (!fixture.ServerKeepsPartsOfReplacedObjects)
+            Assert.Equal(0, await fixture.CountStoredPartsAsync(target));
+    }
+
     private async Task<byte[]> UploadInPartsAsync(string key, params int[] sizes)
     {
         var upload = await Store.BeginSegmentedUploadAsync(key, ObjectWriteOptions.Default, None);
@@ -409,3 +447,7 @@ public sealed class InMemoryStoreContract(InMemoryStoreFixture f) : ObjectStoreC
 public sealed class LocalSwiftStoreContract(LocalSwiftFixture f) : ObjectStoreContractTests<LocalSwiftFixture>(f);
 
 public sealed class LocalS3StoreContract(LocalS3Fixture f) : ObjectStoreContractTests<LocalS3Fixture>(f);
+
+public sealed class RgwSwiftStoreContract(RgwSwiftFixture f) : ObjectStoreContractTests<RgwSwiftFixture>(f);
+
+public sealed class RgwS3StoreContract(RgwS3Fixture f) : ObjectStoreContractTests<RgwS3Fixture>(f);

@@ -47,12 +47,42 @@ public sealed class LocalS3Fixture : StoreFixture
         SegmentCounter.CountAsync(Bucket + "+segments", key + "/");
 }
 
+/// <summary>Swift API of Ceph RGW.</summary>
+public sealed class RgwSwiftFixture : StoreFixture
+{
+    public const string Container = "mountstore-contract-rgw-swift";
+
+    protected override async Task<IObjectStore> CreateStoreAsync()
+    {
+        await LocalRgw.CreateBucketAsync(Container);
+        return LocalRgw.SwiftStore(Container);
+    }
+
+    public override Task<int> CountStoredPartsAsync(string key) =>
+        SegmentCounter.CountAsync(Container + "_segments", key + "/", LocalRgw.SwiftStore);
+}
+
+/// <summary>S3 API of Ceph RGW. Its multipart parts live inside the object once completed; only
+/// unfinished uploads hold parts of their own.</summary>
+public sealed class RgwS3Fixture : StoreFixture
+{
+    public const string Bucket = "mountstore-contract-rgw-s3";
+
+    protected override async Task<IObjectStore> CreateStoreAsync()
+    {
+        await LocalRgw.CreateBucketAsync(Bucket);
+        return LocalRgw.S3Store(Bucket);
+    }
+
+    public override Task<int> CountStoredPartsAsync(string key) => LocalRgw.CountUnfinishedPartsAsync(Bucket, key);
+}
+
 /// <summary>Counts objects under a prefix of a container through the Swift API; 0 when the container is absent.</summary>
 public static class SegmentCounter
 {
-    public static async Task<int> CountAsync(string container, string prefix)
+    public static async Task<int> CountAsync(string container, string prefix, Func<string, SwiftObjectStore>? storeFor = null)
     {
-        using var store = LocalSwiftServer.SwiftStore(container);
+        using var store = (storeFor ?? (c => LocalSwiftServer.SwiftStore(c)))(container);
         var count = 0;
         try
         {

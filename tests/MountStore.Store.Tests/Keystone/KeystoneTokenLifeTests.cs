@@ -1,0 +1,86 @@
+using MountStore.Core.Storage;
+using MountStore.Swift;
+using MountStore.Testing;
+
+namespace MountStore.Store.Tests.Keystone;
+
+/// <summary>
+/// Work that outlives a Keystone token (the local Keystone issues 20-second tokens). Each test is
+/// its own class so they wait side by side instead of one after the other.
+/// </summary>
+public static class TokenLife
+{
+    /// <summary>The life of the tokens this Keystone issues, read from a fresh token.</summary>
+    public static async Task<TimeSpan> OfAsync(SwiftObjectStore store)
+    {
+        var token = await store.Session.GetTokenAsync(CancellationToken.None);
+        var life = token.ExpiresAt!.Value - token.IssuedAt;
+        Assert.True(life <= TimeSpan.FromSeconds(60),
+            $"these tests wait for a token to expire: start Keystone with a short [token] expiration (servers/keystone/start.sh uses 20 s; this one gives {life})");
+        return life;
+    }
+}
+
+/// <summary>Slows chosen requests down and counts the 401s the server answers.</summary>
+public sealed class SlowRequestsHandler(Func<HttpRequestMessage, TimeSpan> delayFor) : DelegatingHandler(new SocketsHttpHandler())
+{
+    private int _unauthorized;
+
+    public int UnauthorizedCount => Volatile.Read(ref _unauthorized);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var delay = delayFor(request);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if ((int)response.StatusCode == 401) Interlocked.Increment(ref _unauthorized);
+        return response;
+    }
+}
+
+public sealed class KeystoneLongListingTests
+{
+    private const string Container = "mountstore-keystone-listing";
+    private const int Objects = 20_000, PageSize = 1_000;
+
+    private static string KeyOf(int n) => $"obj-{n:D6}";
+
+    /// <summary>The 20,000 objects, created once and kept between runs like the contract's paging set.</summary>
+    private static async Task EnsureObjectsAsync(LocalKeystone keystone)
+    {
+        using var store = await keystone.SwiftStoreAsync(Container);
+        var have = new HashSet<string>();
+        await foreach (var page in store.ListAllAsync("obj-", null)) have.UnionWith(page.Objects.Select(o => o.Key));
+        var missing = Enumerable.Range(0, Objects).Select(KeyOf).Where(k => !have.Contains(k)).ToList();
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (key, ct) =>
+            await store.PutAsync(key, new MemoryStream([1]), ObjectWriteOptions.Default, ct));
+    }
+
+    [Fact]
+    public async Task A_listing_of_20000_objects_that_outlives_its_token_renews_it_in_time_and_sees_every_object_once()
+    {
+        var keystone = await LocalKeystone.EnsureRunningAsync();
+        await EnsureObjectsAsync(keystone);
+        var delay = TimeSpan.Zero;
+        using var handler = new SlowRequestsHandler(r => r.Method == HttpMethod.Get && r.RequestUri!.Query.Contains("marker", StringComparison.Ordinal) ? delay : TimeSpan.Zero);
+        using var store = await keystone.SwiftStoreAsync(Container, handler: handler);
+        var life = await TokenLife.OfAsync(store);
+        // spread the pages over one and a half token lives
+        delay = life * 1.5 / (Objects / PageSize);
+
+        var keys = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await store.ListAsync(new ListRequest("obj-", null, next, PageSize), CancellationToken.None);
+            keys.AddRange(page.Objects.Select(o => o.Key));
+            next = page.ContinuationToken;
+        }
+        while (next is not null);
+
+        Assert.Equal(Enumerable.Range(0, Objects).Select(KeyOf), keys);
+        Assert.True(store.Session.LoginCount >= 2, $"the listing outlived its token but logged in {store.Session.LoginCount} time(s)");
+        Assert.Equal(0, handler.UnauthorizedCount); // renewed before expires_at, never refused
+    }
+}
+
