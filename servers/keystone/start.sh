@@ -143,7 +143,7 @@ password = $SERVICE_PASSWORD"
 [DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = $PROXY_PORT
-workers = 1
+workers = 2
 user = root
 swift_dir = $SAIO/etc
 log_name = proxy-keystone
