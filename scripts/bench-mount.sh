@@ -152,7 +152,8 @@ disk_sampler() { # pid cache-folder result-file
     held=$(for fd in /proc/"$1"/fd/*; do
       if [[ $(readlink "$fd" 2>/dev/null) == *" (deleted)" && -f $fd ]]; then stat -L -c '%b %B' "$fd" 2>/dev/null || true; fi
     done | awk '{ s += $1 * $2 } END { print int(s / 1024) }')
-    kb=$(( ${held:-0} + $(du -sk "$2" 2>/dev/null | cut -f1 || echo 0) ))
+    # du fails when a file vanishes under it (rclone cleans up): take what it printed anyway
+    kb=$(( ${held:-0} + $(du -sk "$2" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') ))
     (( kb > peak )) && { peak=$kb; echo "$peak" >"$3"; }
     sleep 0.2
   done

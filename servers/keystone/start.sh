@@ -32,7 +32,7 @@ PY=/usr/bin/python3   # Debian's python: keystone and swift live in its dist-pac
 export SERVICE_USER=swift SERVICE_PASSWORD=swift-service-secret ADMIN_PASSWORD=admin-secret
 T0=$(date +%s%N)
 say() { local ms=$(( ($(date +%s%N) - T0) / 1000000 )); printf '[keystone %d.%03ds] %s\n' $((ms/1000)) $((ms%1000)) "$*"; }
-alive() { local st; st=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1); [ -n "$st" ] && [ "$st" != Z ]; }
+. "$HERE/../lib.sh"
 running() { [ -f "$RUN/$1.pid" ] && alive "$(cat "$RUN/$1.pid")"; }
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
@@ -189,26 +189,7 @@ location = us-east-1
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:$MEMCACHE_PORT
 
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:bulk]
-use = egg:swift#bulk
-[filter:copy]
-use = egg:swift#copy
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
-[filter:symlink]
-use = egg:swift#symlink
+$(plain_filters catch_errors gatekeeper healthcheck proxy-logging listing_formats bulk copy slo dlo symlink)
 CONF
   nohup swift-proxy-server "$ETC/proxy-server.conf" -v >"$LOG/proxy-server.log" 2>&1 </dev/null &
   echo $! > "$RUN/proxy-server.pid"

@@ -31,10 +31,7 @@ T0=$(date +%s%N)
 say() { local ms=$(( ($(date +%s%N) - T0) / 1000000 )); printf '[saio %d.%03ds] %s\n' $((ms/1000)) $((ms%1000)) "$*"; }
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
-alive() {  # pid exists and is not a zombie (zombies happen where PID 1 does not reap orphans)
-  local st; st=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1)
-  [ -n "$st" ] && [ "$st" != Z ]
-}
+. "$(dirname "$(readlink -f "$0")")/../lib.sh"
 
 # ---------------------------------------------------------------- 1. packages
 if ! command -v swift-proxy-server >/dev/null || ! command -v memcached >/dev/null; then
@@ -212,36 +209,12 @@ location = us-east-1
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:$MEMCACHE_PORT
 
-[filter:catch_errors]
-use = egg:swift#catch_errors
-[filter:gatekeeper]
-use = egg:swift#gatekeeper
-[filter:healthcheck]
-use = egg:swift#healthcheck
-[filter:proxy-logging]
-use = egg:swift#proxy_logging
-[filter:listing_formats]
-use = egg:swift#listing_formats
-[filter:bulk]
-use = egg:swift#bulk
-[filter:tempurl]
-use = egg:swift#tempurl
-[filter:copy]
-use = egg:swift#copy
-[filter:container-quotas]
-use = egg:swift#container_quotas
-[filter:account-quotas]
-use = egg:swift#account_quotas
-[filter:slo]
-use = egg:swift#slo
-[filter:dlo]
-use = egg:swift#dlo
+$(plain_filters catch_errors gatekeeper healthcheck proxy-logging listing_formats bulk tempurl copy container-quotas account-quotas slo dlo)
 [filter:versioned_writes]
 use = egg:swift#versioned_writes
 allow_versioned_writes = true
 allow_object_versioning = true
-[filter:symlink]
-use = egg:swift#symlink
+$(plain_filters symlink)
 EOF
 
 # ---------------------------------------------------------------- 4. rings (1 replica, 1 device)

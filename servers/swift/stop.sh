@@ -8,40 +8,9 @@ SAIO=${SAIO:-/tmp/mountstore-swift}
 RUN=$SAIO/run
 PURGE=${PURGE:-0}; [ "${1:-}" = --purge ] && PURGE=1
 
-children() {  # recursive child PIDs of $1
-  local c
-  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; children "$c"; done
-}
-
-alive() {  # running and not a zombie
-  local st
-  st=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$st" ] && [ "$st" != Z ]
-}
-
-pids=()
-for f in "$RUN"/*.pid; do
-  [ -e "$f" ] || continue
-  pid=$(cat "$f")
-  # guard against a recycled PID: the process must be one of ours (cmdline mentions $SAIO or memcached)
-  if [ -n "$pid" ] && alive "$pid" && tr '\0' ' ' < /proc/"$pid"/cmdline | grep -q -e "$SAIO" -e '^memcached '; then
-    kids=$(children "$pid" | tr '\n' ' ')
-    echo "stopping $(basename "$f" .pid) pid $pid ${kids:+(children $kids)}"
-    kill -TERM "$pid" 2>/dev/null
-    pids+=("$pid" $kids)
-  fi
-  rm -f "$f"
-done
-
-for _ in $(seq 1 100); do           # up to 10 s for graceful exit
-  n=0
-  for p in "${pids[@]}"; do alive "$p" && n=$((n+1)); done
-  [ $n -eq 0 ] && break
-  sleep 0.1
-done
-for p in "${pids[@]}"; do
-  if alive "$p"; then echo "pid $p still alive -> SIGKILL"; kill -KILL "$p" 2>/dev/null; fi
-done
+. "$(dirname "$(readlink -f "$0")")/../lib.sh"
+# the process must be one of ours: its command line mentions $SAIO, or it is memcached
+stop_pid_files "$RUN" "$SAIO\|^memcached "
 
 if [ "$PURGE" = 1 ]; then
   if mountpoint -q "$SAIO/srv"; then umount "$SAIO/srv" && echo "unmounted $SAIO/srv"; fi
