@@ -1,4 +1,5 @@
 using MountStore.Core.Storage;
+using MountStore.Testing;
 
 namespace MountStore.Store.Tests.Contract;
 
@@ -44,17 +45,8 @@ public abstract class StoreFixture : IAsyncLifetime
     }
 
     /// <summary>Creates the paging set unless a previous run left it complete.</summary>
-    public async Task EnsurePagingSetAsync()
-    {
-        var have = new HashSet<string>();
-        await foreach (var page in Store.ListAllAsync(PagingPrefix, null)) have.UnionWith(page.Objects.Select(o => o.Key));
-        var missing = Enumerable.Range(0, PagingSetSize).Select(PagingKey).Where(k => !have.Contains(k)).ToList();
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (key, ct) =>
-        {
-            using var body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(key));
-            await Store.PutAsync(key, body, ObjectWriteOptions.Default, ct);
-        });
-    }
+    public Task EnsurePagingSetAsync() =>
+        KeptObjectSet.EnsureAsync(Store, PagingPrefix, Enumerable.Range(0, PagingSetSize).Select(PagingKey), System.Text.Encoding.UTF8.GetBytes);
 
     /// <summary>The n-th key of the paging set.</summary>
     public static string PagingKey(int n) => $"{PagingPrefix}obj-{n:D6}";

@@ -49,11 +49,7 @@ public sealed class KeystoneLongListingTests
     private static async Task EnsureObjectsAsync(LocalKeystone keystone)
     {
         using var store = await keystone.SwiftStoreAsync(Container);
-        var have = new HashSet<string>();
-        await foreach (var page in store.ListAllAsync("obj-", null)) have.UnionWith(page.Objects.Select(o => o.Key));
-        var missing = Enumerable.Range(0, Objects).Select(KeyOf).Where(k => !have.Contains(k)).ToList();
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (key, ct) =>
-            await store.PutAsync(key, new MemoryStream([1]), ObjectWriteOptions.Default, ct));
+        await KeptObjectSet.EnsureAsync(store, "obj-", Enumerable.Range(0, Objects).Select(KeyOf), _ => [1]);
     }
 
     [Fact]
