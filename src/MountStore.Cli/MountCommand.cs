@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using MountStore.Cli.Logs;
+using MountStore.Cli.Service;
+using MountStore.Cli.Status;
+using MountStore.Core.Activity;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Writing;
 using MountStore.Core.Prefetch;
@@ -21,85 +25,132 @@ internal static class MountCommand
 
     private static async Task<int> RunAsync(MountCommandOptions o, ParseResult result, CancellationToken cancellationToken)
     {
-        using var loggers = Logging.Create(result.GetValue(o.LogLevel)!);
+        var directory = result.GetValue(o.Directory)!;
+        var daemon = result.GetValue(o.Daemon);
+        var fullDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        LogTarget logTarget;
+        try
+        {
+            logTarget = LogTarget.Choose(result.GetValue(o.LogTo), daemon, RuntimePaths.DefaultLogFile(fullDirectory));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"mountstore: {e.Message}");
+            return 1;
+        }
+        if (daemon && !Daemon.IsChild)
+        {
+            // The child parses the same arguments in the same folder and environment, and sees --daemon too.
+            return await Daemon.LaunchAsync(Environment.GetCommandLineArgs().Skip(1),
+                $"Mounted {result.GetValue(o.Remote)} on {fullDirectory}", TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+        }
+        if (Daemon.IsChild)
+            Daemon.DetachFromTerminal();
+
+        var problems = new RecentProblems();
+        ILoggerFactory loggers;
+        try
+        {
+            loggers = Logging.Create(result.GetValue(o.LogLevel)!, logTarget, problems);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"mountstore: cannot log to {logTarget}: {e.Message}");
+            return 1;
+        }
+        using var _ = loggers;
         var logger = loggers.CreateLogger("mountstore");
         RemoteAddress? remote = null;
-        var directory = result.GetValue(o.Directory)!;
         try
         {
             remote = RemoteAddress.Parse(result.GetValue(o.Remote)!);
             var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty));
             LibFuseVersion.EnsureSupported();
             MountPointChecks.EnsureFuseDevice();
-            var fsOptions = new FileSystemOptions
+            var fsOptions = FileSystemOptionsFrom(o, result, remote);
+            var environment = new Dictionary<string, string?>(EnvironmentSnapshot.Take(), StringComparer.Ordinal);
+            if (result.GetValue(o.EnvFile) is { } envFile)
             {
-                RootPrefix = remote.Prefix,
-                ReadOnly = result.GetValue(o.ReadOnly),
-                MetadataTtl = TimeSpan.FromSeconds(result.GetValue(o.CacheTtl)),
-                NegativeTtl = TimeSpan.FromSeconds(Math.Min(5, result.GetValue(o.CacheTtl))),
-                MaxCachedEntries = result.GetValue(o.MaxCachedEntries),
-                Uid = result.GetValue(o.Uid) ?? CurrentUser.Uid,
-                Gid = result.GetValue(o.Gid) ?? CurrentUser.Gid,
-                FileMode = Octal(result.GetValue(o.FileMode)!, "--file-mode"),
-                DirectoryMode = Octal(result.GetValue(o.DirectoryMode)!, "--dir-mode"),
-                ReadAhead = new ReadAheadOptions
-                {
-                    MaxWindowBytes = (long)result.GetValue(o.ReadAheadMiB) << 20,
-                    TotalBudgetBytes = (long)result.GetValue(o.ReadAheadTotalMiB) << 20,
-                },
-                Writing = new WriteOptions
-                {
-                    PartBytes = result.GetValue(o.PartSizeMiB) << 20,
-                    MaxPartsInFlight = result.GetValue(o.PartsInFlight),
-                    MemoryBudgetBytes = (long)result.GetValue(o.WriteBufferMiB) << 20,
-                    StagingDirectory = result.GetValue(o.CacheDir),
-                    StagingLimitBytes = (long)result.GetValue(o.CacheMaxSizeMiB) << 20,
-                },
-            };
-            fsOptions.Validate();
+                foreach (var (name, value) in Service.EnvFile.Load(envFile))
+                    environment[name] = value;
+            }
 
-            var store = StoreFactory.Create(remote, EnvironmentSnapshot.Take(), result.GetValue(o.S3Endpoint), loggers);
-            try
+            var requests = new StoreRequestCounts();
+            using var store = new CountingObjectStore(StoreFactory.Create(remote, environment, result.GetValue(o.S3Endpoint), loggers), requests);
+            await store.VerifyAccessAsync(cancellationToken).ConfigureAwait(false);
+            await using var fs = new MountedFileSystem(store, fsOptions, loggers);
+            var mountOptions = new FuseMountOptions
             {
-                await store.VerifyAccessAsync(cancellationToken).ConfigureAwait(false);
-                await using var fs = new MountedFileSystem(store, fsOptions, loggers);
-                var mountOptions = new FuseMountOptions
-                {
-                    MountPoint = mountPoint,
-                    Source = remote.ToString(),
-                    ReadOnly = fsOptions.ReadOnly,
-                    AllowOther = result.GetValue(o.AllowOther),
-                    AttributeTimeout = fsOptions.MetadataTtl,
-                    NegativeTimeout = fsOptions.NegativeTtl,
-                };
-                await using var mount = FuseMount.Start(fs, mountOptions, loggers);
-                void Unmount(PosixSignalContext context)
-                {
-                    context.Cancel = true; // we end the process ourselves, once the mount is gone
-                    logger.LogInformation("Unmounting {MountPoint} ({Signal})", mountPoint, context.Signal);
-                    mount.RequestUnmount();
-                }
-                using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Unmount);
-                using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Unmount);
-                logger.LogInformation("Mounted {Remote} on {MountPoint}{ReadOnly}. Stop with Ctrl-C or `mountstore unmount {MountPoint}`.",
-                    remote, mountPoint, fsOptions.ReadOnly ? " read-only" : "", mountPoint);
-                var loopResult = await mount.Completion.ConfigureAwait(false);
-                if (loopResult != 0)
-                    logger.LogDebug("libfuse's loop ended with {Result}", loopResult);
-                logger.LogInformation("Unmounted {MountPoint}", mountPoint);
-            }
-            finally
+                MountPoint = mountPoint,
+                Source = remote.ToString(),
+                ReadOnly = fsOptions.ReadOnly,
+                AllowOther = result.GetValue(o.AllowOther),
+                AttributeTimeout = fsOptions.MetadataTtl,
+                NegativeTimeout = fsOptions.NegativeTtl,
+            };
+            await using var mount = FuseMount.Start(fs, mountOptions, loggers);
+            void Unmount(PosixSignalContext context)
             {
-                (store as IDisposable)?.Dispose();
+                context.Cancel = true; // we end the process ourselves, once the mount is gone
+                logger.LogInformation("Unmounting {MountPoint} ({Signal})", mountPoint, context.Signal);
+                SystemdNotify.Send("STOPPING=1");
+                mount.RequestUnmount();
             }
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Unmount);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Unmount);
+            var status = new MountStatusSource(remote.ToString(), mountPoint, logTarget.ToString(), fs, requests, problems);
+            await using var statusServer = StatusServer.TryStart(mountPoint, status.Report, logger);
+            logger.LogInformation("Mounted {Remote} on {MountPoint}{ReadOnly}. Stop with Ctrl-C or `mountstore unmount {MountPoint}`; see it work with `mountstore status {MountPoint}`.",
+                remote, mountPoint, fsOptions.ReadOnly ? " read-only" : "", mountPoint, mountPoint);
+            SystemdNotify.Send($"READY=1\nSTATUS=Mounted {remote} on {mountPoint}");
+            if (Daemon.IsChild)
+                Daemon.ReportReady($", logs: {logTarget}");
+            var loopResult = await mount.Completion.ConfigureAwait(false);
+            if (loopResult != 0)
+                logger.LogDebug("libfuse's loop ended with {Result}", loopResult);
+            logger.LogInformation("Unmounted {MountPoint}", mountPoint);
             return 0;
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"mountstore: cannot mount {remote?.ToString() ?? result.GetValue(o.Remote)} on {directory}: {MountErrors.Describe(e)}");
+            var message = $"cannot mount {remote?.ToString() ?? result.GetValue(o.Remote)} on {directory}: {MountErrors.Describe(e)}";
+            Console.Error.WriteLine($"mountstore: {message}");
+            if (logTarget.Where != LogTarget.Kind.StandardError)
+                logger.LogError("{Message}", message);
             logger.LogDebug(e, "Mount failed");
             return 1;
         }
+    }
+
+    private static FileSystemOptions FileSystemOptionsFrom(MountCommandOptions o, ParseResult result, RemoteAddress remote)
+    {
+        var fsOptions = new FileSystemOptions
+        {
+            RootPrefix = remote.Prefix,
+            ReadOnly = result.GetValue(o.ReadOnly),
+            MetadataTtl = TimeSpan.FromSeconds(result.GetValue(o.CacheTtl)),
+            NegativeTtl = TimeSpan.FromSeconds(Math.Min(5, result.GetValue(o.CacheTtl))),
+            MaxCachedEntries = result.GetValue(o.MaxCachedEntries),
+            Uid = result.GetValue(o.Uid) ?? CurrentUser.Uid,
+            Gid = result.GetValue(o.Gid) ?? CurrentUser.Gid,
+            FileMode = Octal(result.GetValue(o.FileMode)!, "--file-mode"),
+            DirectoryMode = Octal(result.GetValue(o.DirectoryMode)!, "--dir-mode"),
+            ReadAhead = new ReadAheadOptions
+            {
+                MaxWindowBytes = (long)result.GetValue(o.ReadAheadMiB) << 20,
+                TotalBudgetBytes = (long)result.GetValue(o.ReadAheadTotalMiB) << 20,
+            },
+            Writing = new WriteOptions
+            {
+                PartBytes = result.GetValue(o.PartSizeMiB) << 20,
+                MaxPartsInFlight = result.GetValue(o.PartsInFlight),
+                MemoryBudgetBytes = (long)result.GetValue(o.WriteBufferMiB) << 20,
+                StagingDirectory = result.GetValue(o.CacheDir),
+                StagingLimitBytes = (long)result.GetValue(o.CacheMaxSizeMiB) << 20,
+            },
+        };
+        fsOptions.Validate();
+        return fsOptions;
     }
 
     private static uint Octal(string text, string option)

@@ -112,15 +112,32 @@ internal sealed class MountCommandOptions
 
     public Option<string> LogLevel { get; } = new("--log-level")
     {
-        Description = "How much to log to stderr: error, warning, information or debug.",
+        Description = "How much to log: error, warning, information or debug.",
         DefaultValueFactory = _ => "information",
+    };
+
+    public Option<string?> LogTo { get; } = new("--log-to")
+    {
+        Description = "Where logs go: stderr, journal (the systemd journal; journalctl -t mountstore) or a file path (kept under 10 MiB, one older file FILE.1). " +
+            "Default: stderr; with --daemon the journal when it runs, else ~/.local/state/mountstore/MOUNTPOINT.log (root: /var/log/mountstore/).",
+    };
+
+    public Option<bool> Daemon { get; } = new("--daemon", "-d")
+    {
+        Description = "Run in the background: return once the mount is ready (exit 0), or exit non-zero with the reason it could not mount.",
+    };
+
+    public Option<string?> EnvFile { get; } = new("--env-file")
+    {
+        Description = "Read credentials (OS_*, ST_*, AWS_* variables) from this file of NAME=VALUE lines; they override the environment. Refused when other users can read it.",
     };
 
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {
         var command = new Command("mount", """
             Mount a Swift container or an S3 bucket on DIR and serve it until unmounted
-            (Ctrl-C, `mountstore unmount DIR`, or fusermount3 -u DIR).
+            (Ctrl-C, `mountstore unmount DIR`, or fusermount3 -u DIR). With --daemon it runs in
+            the background; `mountstore status DIR` shows what it is doing.
 
             Credentials come from the environment:
               Swift: source an OpenStack openrc file (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD,
@@ -133,10 +150,11 @@ internal sealed class MountCommandOptions
             Examples:
               mountstore mount swift://results ~/results
               mountstore mount --read-only s3://datasets/climate /mnt/climate
+              mountstore mount --daemon --env-file ~/.config/mountstore/results.env swift://results ~/results
             """);
         command.Arguments.Add(Remote);
         command.Arguments.Add(Directory);
-        foreach (var option in new Option[] { ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, LogLevel })
+        foreach (var option in new Option[] { ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo })
             command.Options.Add(option);
         command.SetAction(action);
         return command;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MountStore.Cli;
+using MountStore.Cli.Status;
 
 var root = new RootCommand("""
     MountStore shows an OpenStack Swift container or an S3 bucket as a local directory.
@@ -8,6 +9,7 @@ var root = new RootCommand("""
 {
     MountCommand.Create(),
     UnmountCommand.Create(),
+    StatusCommand.Create(),
 };
 // Signals are ours: MountCommand unmounts on SIGINT/SIGTERM and ends when the mount is gone.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using MountStore.Core.Activity;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Prefetch;
@@ -44,8 +45,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         ReadBuffers = new ReadBufferPool(options.ReadAhead.TotalBudgetBytes);
         _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
         RootAttributes = _attributes.Directory();
+        Uploads = new UploadsInProgress(_clock);
         _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>());
-        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>());
+        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads);
     }
 
     /// <summary>The options the mount runs with.</summary>
@@ -53,6 +55,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     /// <summary>The metadata cache (for statistics and tests).</summary>
     public MetadataCache Cache => _cache;
+
+    /// <summary>Files being uploaded now, and totals since the mount started.</summary>
+    public UploadsInProgress Uploads { get; }
 
     /// <summary>Read-ahead buffers shared by all open files.</summary>
     public ReadBufferPool ReadBuffers { get; }

@@ -271,11 +271,23 @@ public sealed class FileWriter : IAsyncDisposable
         await staging.FillAsync(0, staging.Length, _context.Store, Key, cancellationToken).ConfigureAwait(false);
         if (staging.Length <= _context.Options.PartBytes)
         {
-            await using var content = staging.OpenRead();
-            var stored = await _context.Store.PutAsync(Key, content, options, cancellationToken).ConfigureAwait(false);
-            if (stored.Size != staging.Length)
-                throw new IntegrityException("PUT", Key, $"the store holds {stored.Size} bytes but {staging.Length} were written");
-            return stored;
+            var progress = _context.Uploads.Begin(Key);
+            progress.Wrote(staging.Length);
+            progress.Closing();
+            var stored = false;
+            try
+            {
+                await using var content = staging.OpenRead();
+                var info = await _context.Store.PutAsync(Key, content, options, cancellationToken).ConfigureAwait(false);
+                if (info.Size != staging.Length)
+                    throw new IntegrityException("PUT", Key, $"the store holds {info.Size} bytes but {staging.Length} were written");
+                stored = true;
+                return info;
+            }
+            finally
+            {
+                _context.Uploads.End(progress, stored);
+            }
         }
         var upload = _context.NewUpload(Key, options);
         try

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MountStore.Core.Activity;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
 
@@ -25,10 +26,13 @@ public sealed class StreamingUpload : IAsyncDisposable
     private ObjectWriteOptions _options;
     private ISegmentedUpload? _upload;
     private Exception? _failure;
+    private readonly UploadsInProgress? _uploads;
+    private UploadProgress? _progress;
 
-    /// <summary>An upload to <paramref name="key"/>, nothing sent yet.</summary>
-    public StreamingUpload(IObjectStore store, string key, ObjectWriteOptions options, PartSizing sizing, WriteBufferPool pool, int maxPartsInFlight, ILogger logger)
+    /// <summary>An upload to <paramref name="key"/>, nothing sent yet; shown in <paramref name="uploads"/> from its first byte.</summary>
+    public StreamingUpload(IObjectStore store, string key, ObjectWriteOptions options, PartSizing sizing, WriteBufferPool pool, int maxPartsInFlight, ILogger logger, UploadsInProgress? uploads = null)
     {
+        _uploads = uploads;
         _store = store;
         Key = key;
         _options = options;
@@ -39,7 +43,15 @@ public sealed class StreamingUpload : IAsyncDisposable
     }
 
     /// <summary>The key the object is uploaded to (fixed once a segmented upload has begun).</summary>
-    public string Key { get; private set; }
+    public string Key
+    {
+        get;
+        private set
+        {
+            field = value;
+            _progress?.Key = value;
+        }
+    }
 
     /// <summary>Bytes written so far.</summary>
     public long Length { get; private set; }
@@ -135,6 +147,8 @@ public sealed class StreamingUpload : IAsyncDisposable
             part.Filled += count;
             Length += count;
             data = data[count..];
+            _progress ??= _uploads?.Begin(Key);
+            _progress?.Wrote(Length);
         }
     }
 
@@ -209,7 +223,9 @@ public sealed class StreamingUpload : IAsyncDisposable
         {
             try
             {
-                return await upload.UploadPartAsync(part.Number, buffer.Memory[..part.Filled], CancellationToken.None).ConfigureAwait(false);
+                var stored = await upload.UploadPartAsync(part.Number, buffer.Memory[..part.Filled], CancellationToken.None).ConfigureAwait(false);
+                _progress?.Stored(stored.Size);
+                return stored;
             }
             catch (Exception e)
             {
@@ -250,6 +266,7 @@ public sealed class StreamingUpload : IAsyncDisposable
     /// </summary>
     public async Task<ObjectInfo> CompleteAsync(CancellationToken cancellationToken)
     {
+        _progress?.Closing();
         try
         {
             ObjectInfo info;
@@ -272,6 +289,7 @@ public sealed class StreamingUpload : IAsyncDisposable
             if (info.Size != Length)
                 throw new IntegrityException("complete upload", Key, $"the store reports {info.Size} bytes but {Length} were written");
             await ReleaseBuffersAsync().ConfigureAwait(false);
+            EndProgress(stored: true);
             return info;
         }
         catch
@@ -285,6 +303,7 @@ public sealed class StreamingUpload : IAsyncDisposable
     public async Task AbortAsync()
     {
         await ReleaseBuffersAsync().ConfigureAwait(false);
+        EndProgress(stored: false);
         if (_upload is { } upload)
         {
             _upload = null;
@@ -297,6 +316,13 @@ public sealed class StreamingUpload : IAsyncDisposable
                 _logger.LogWarning("Could not remove the uploaded parts of '{Key}': {Message}. They are named after the upload and can be deleted by hand.", Key, e.Message);
             }
         }
+    }
+
+    private void EndProgress(bool stored)
+    {
+        if (_progress is { } progress)
+            _uploads!.End(progress, stored);
+        _progress = null;
     }
 
     private async Task ReleaseBuffersAsync()

@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Logging;
+using MountStore.Core.Activity;
 using MountStore.Core.Storage;
 
 namespace MountStore.Core.Writing;
 
 /// <summary>What every file writer of one mount shares: the store, the limits and the pools.</summary>
-public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger)
+public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger, UploadsInProgress uploads)
 {
+    /// <summary>Uploads running now, for `mountstore status`.</summary>
+    public UploadsInProgress Uploads { get; } = uploads;
+
     /// <summary>The store objects are written to.</summary>
     public IObjectStore Store { get; } = store;
 
@@ -26,5 +30,5 @@ public sealed class WriteContext(IObjectStore store, WriteOptions options, Stagi
 
     /// <summary>A new streaming upload to <paramref name="key"/>.</summary>
     public StreamingUpload NewUpload(string key, ObjectWriteOptions writeOptions) =>
-        new(Store, key, writeOptions, Sizing, Buffers, Options.MaxPartsInFlight, Logger);
+        new(Store, key, writeOptions, Sizing, Buffers, Options.MaxPartsInFlight, Logger, Uploads);
 }

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace MountStore.Cli.Status;
+
+/// <summary>What one mount reports over its status socket (JSON; `mountstore status --json` prints it as is).</summary>
+internal sealed record MountStatusReport(
+    string Remote,
+    string MountPoint,
+    int ProcessId,
+    bool ReadOnly,
+    string LogDestination,
+    DateTimeOffset MountedAt,
+    DateTimeOffset Now,
+    IReadOnlyList<UploadReport> Uploads,
+    long UploadsCompleted,
+    long UploadsAbandoned,
+    long BytesUploaded,
+    int OpenFiles,
+    CacheReport Cache,
+    IReadOnlyList<RequestReport> Requests,
+    long WarningsLogged,
+    long ErrorsLogged,
+    IReadOnlyList<ProblemReport> RecentProblems);
+
+/// <summary>One upload running now.</summary>
+internal sealed record UploadReport(string Key, long BytesStored, long BytesWritten, bool Closing, DateTimeOffset StartedAt);
+
+/// <summary>Metadata cache and read-ahead memory.</summary>
+internal sealed record CacheReport(long Hits, long Misses, long Entries, int MaxEntries, long ReadAheadBytesInUse, long ReadAheadBudgetBytes);
+
+/// <summary>Store operations of one kind since the mount started.</summary>
+internal sealed record RequestReport(string Operation, long Count, long Errors);
+
+/// <summary>One warning or error the mount logged.</summary>
+internal sealed record ProblemReport(DateTimeOffset Time, string Level, string Message);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(MountStatusReport))]
+internal sealed partial class StatusJson : JsonSerializerContext;

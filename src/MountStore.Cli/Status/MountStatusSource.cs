@@ -1,0 +1,36 @@
+using MountStore.Cli.Logs;
+using MountStore.Core.Activity;
+using MountStore.Core.FileSystem;
+
+namespace MountStore.Cli.Status;
+
+/// <summary>Gathers one mount's figures into a <see cref="MountStatusReport"/> when a status client asks.</summary>
+internal sealed class MountStatusSource(
+    string remote, string mountPoint, string logDestination, MountedFileSystem fileSystem, StoreRequestCounts requests, RecentProblems problems)
+{
+    private readonly DateTimeOffset _mountedAt = DateTimeOffset.UtcNow;
+
+    public MountStatusReport Report()
+    {
+        var uploads = fileSystem.Uploads;
+        var cache = fileSystem.Cache;
+        return new MountStatusReport(
+            remote,
+            mountPoint,
+            Environment.ProcessId,
+            fileSystem.Options.ReadOnly,
+            logDestination,
+            _mountedAt,
+            DateTimeOffset.UtcNow,
+            uploads.Running().Select(u => new UploadReport(u.Key, u.BytesStored, u.BytesWritten, u.IsClosing, u.StartedAt)).ToList(),
+            uploads.Completed,
+            uploads.Abandoned,
+            uploads.BytesStored,
+            fileSystem.OpenFileCount,
+            new CacheReport(cache.Hits, cache.Misses, cache.Count, cache.MaxEntries, fileSystem.ReadBuffers.InUseBytes, fileSystem.ReadBuffers.BudgetBytes),
+            requests.Snapshot().Select(r => new RequestReport(r.Operation, r.Count, r.Errors)).ToList(),
+            problems.Warnings,
+            problems.Errors,
+            problems.Snapshot().Select(p => new ProblemReport(p.Time, p.Level, p.Message)).ToList());
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+
+namespace MountStore.Cli.Status;
+
+/// <summary>A status report as text for a terminal: the uploads first, since that is what a user waits on.</summary>
+internal static class StatusView
+{
+    private const int BarWidth = 30;
+
+    /// <summary>
+    /// Renders <paramref name="report"/>. With the <paramref name="previous"/> report (--watch),
+    /// upload rates are over the last interval; without, over each upload's whole life.
+    /// </summary>
+    public static string Render(MountStatusReport report, MountStatusReport? previous = null)
+    {
+        var text = new StringBuilder();
+        var uptime = report.Now - report.MountedAt;
+        text.AppendLine(Invariant($"{report.Remote} on {report.MountPoint}{(report.ReadOnly ? " (read-only)" : "")}, pid {report.ProcessId}, up {Duration(uptime)}"));
+        text.AppendLine(Invariant($"logs: {report.LogDestination}"));
+        text.AppendLine();
+
+        if (report.Uploads.Count == 0)
+            text.AppendLine("uploads in progress: none");
+        else
+            text.AppendLine(Invariant($"uploads in progress: {report.Uploads.Count}"));
+        foreach (var upload in report.Uploads)
+        {
+            var rate = RateOf(upload, report, previous);
+            var state = upload.Closing ? "closing" : "still being written";
+            text.AppendLine(Invariant($"  {upload.Key}"));
+            text.AppendLine(Invariant($"    {Bar(upload.BytesStored, upload.BytesWritten)} {Size(upload.BytesStored)} of {Size(upload.BytesWritten)} stored, {Size((long)rate)}/s ({state})"));
+        }
+        text.AppendLine(Invariant($"uploads finished: {report.UploadsCompleted} ({Size(report.BytesUploaded)}), failed or dropped: {report.UploadsAbandoned}"));
+        text.AppendLine(Invariant($"open files: {report.OpenFiles}"));
+        text.AppendLine();
+
+        var cache = report.Cache;
+        var lookups = cache.Hits + cache.Misses;
+        text.AppendLine(Invariant($"metadata cache: {Percent(cache.Hits, lookups)} hits ({cache.Hits:N0} of {lookups:N0} lookups), {cache.Entries:N0} of {cache.MaxEntries:N0} entries"));
+        text.AppendLine(Invariant($"read-ahead memory: {Size(cache.ReadAheadBytesInUse)} of {Size(cache.ReadAheadBudgetBytes)} in use"));
+        text.AppendLine();
+
+        var total = report.Requests.Sum(r => r.Count);
+        var errors = report.Requests.Sum(r => r.Errors);
+        text.AppendLine(Invariant($"store requests since mount: {total:N0}, {errors:N0} failed"));
+        foreach (var request in report.Requests)
+            text.AppendLine(Invariant($"  {request.Operation,-16} {request.Count,10:N0} {(request.Errors > 0 ? $"{request.Errors:N0} failed" : "")}").TrimEnd());
+        text.AppendLine();
+
+        text.AppendLine(Invariant($"warnings: {report.WarningsLogged:N0}, errors: {report.ErrorsLogged:N0}"));
+        if (report.RecentProblems.Count > 0)
+        {
+            text.AppendLine("last problems (newest last):");
+            foreach (var problem in report.RecentProblems)
+                text.AppendLine(Invariant($"  {problem.Time.ToLocalTime():yyyy-MM-dd HH:mm:ss} {problem.Level,-7} {problem.Message}"));
+        }
+        return text.ToString();
+    }
+
+    private static double RateOf(UploadReport upload, MountStatusReport report, MountStatusReport? previous)
+    {
+        var before = previous?.Uploads.FirstOrDefault(u => u.Key == upload.Key && u.StartedAt == upload.StartedAt);
+        if (before is not null && report.Now > previous!.Now)
+            return (upload.BytesStored - before.BytesStored) / (report.Now - previous.Now).TotalSeconds;
+        var running = (report.Now - upload.StartedAt).TotalSeconds;
+        return running > 0 ? upload.BytesStored / running : 0;
+    }
+
+    /// <summary>[#######.......] 45%: stored bytes against written bytes.</summary>
+    public static string Bar(long done, long total)
+    {
+        var fraction = total <= 0 ? 0 : Math.Clamp((double)done / total, 0, 1);
+        var filled = (int)Math.Round(fraction * BarWidth);
+        return Invariant($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:0}%");
+    }
+
+    /// <summary>Bytes in the largest binary unit that keeps the number at or above 1.</summary>
+    public static string Size(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        var unit = 0;
+        while (Math.Abs(value) >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? Invariant($"{bytes} B") : Invariant($"{value:0.0} {units[unit]}");
+    }
+
+    private static string Percent(long part, long whole) => whole == 0 ? "-" : Invariant($"{100.0 * part / whole:0.0}%");
+
+    private static string Duration(TimeSpan span) =>
+        span.TotalDays >= 1 ? Invariant($"{(int)span.TotalDays}d {span.Hours}h {span.Minutes}m")
+        : span.TotalHours >= 1 ? Invariant($"{span.Hours}h {span.Minutes}m {span.Seconds}s")
+        : span.TotalMinutes >= 1 ? Invariant($"{span.Minutes}m {span.Seconds}s")
+        : Invariant($"{span.Seconds}s");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
