@@ -17,11 +17,8 @@ namespace MountStore.Cli;
 /// <summary>`mountstore mount`: checks everything that can be checked before mounting, then serves until unmounted.</summary>
 internal static class MountCommand
 {
-    public static Command Create()
-    {
-        var options = new MountCommandOptions();
-        return options.Build((result, cancellationToken) => RunAsync(options, result, cancellationToken));
-    }
+    public static Command Create(MountCommandOptions options) =>
+        options.Build((result, cancellationToken) => RunAsync(options, result, cancellationToken));
 
     private static async Task<int> RunAsync(MountCommandOptions o, ParseResult result, CancellationToken cancellationToken)
     {

@@ -132,6 +132,12 @@ internal sealed class MountCommandOptions
         Description = "Read credentials (OS_*, ST_*, AWS_* variables) from this file of NAME=VALUE lines; they override the environment. Refused when other users can read it.",
     };
 
+    /// <summary>Every option's long name, and whether it takes a value (for the mount helper).</summary>
+    public IReadOnlyDictionary<string, bool> LongNames() =>
+        AllOptions.ToDictionary(option => option.Name, option => option.ValueType != typeof(bool), StringComparer.Ordinal);
+
+    private Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
+
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {
         var command = new Command("mount", """
@@ -154,7 +160,7 @@ internal sealed class MountCommandOptions
             """);
         command.Arguments.Add(Remote);
         command.Arguments.Add(Directory);
-        foreach (var option in new Option[] { ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo })
+        foreach (var option in AllOptions)
             command.Options.Add(option);
         command.SetAction(action);
         return command;

@@ -14,6 +14,7 @@ internal static class MountErrors
         FuseUnavailableException e => e.Message,
         MountFailedException e => e.Message,
         MountPointException e => e.Message,
+        Service.EnvFileException e => e.Message,
         FormatException e => e.Message,
         ArgumentException e => e.Message,
         HttpRequestException e => $"cannot reach the store: {e.Message}",
