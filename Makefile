@@ -1,5 +1,8 @@
 # MountStore: every step a fresh machine needs lives here or in the scripts it calls.
+#   make demo         start the local server, fill a demo container, mount it at ./demo-mount
+#   make demo-stop    unmount the demo (and stop the server if the demo started it)
 #   make build        compile everything; the runnable CLI is left at bin/mountstore
+#   make deb          build/mountstore.deb: self-contained, with mount.mountstore, unit and man page
 #   make test         build, install FUSE, start the local servers when needed, run every test
 #   make server       start every local server (each script installs its packages when missing):
 #                       Swift + S3 on :8080 (tempauth), Keystone v3 on :5000 with a Swift + S3 proxy
@@ -14,7 +17,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build deps test soak server server-swift server-stop bench bench-store format clean
+.PHONY: all build deps demo demo-stop deb test soak server server-swift server-stop bench bench-store format clean
 
 all: build
 
@@ -29,13 +32,22 @@ deps:
 
 # The test fixtures start the server themselves; starting it here first makes a broken install
 # fail fast with the script's own message instead of inside a test.
-test: deps build server
+test: deps build deb server
 	@set -o pipefail; $(DOTNET) test MountStore.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 \
 	  | tee test-output.log \
 	  | grep -E --line-buffered 'Passed!|Failed!|^\s+Failed |Error Message' ; status=$${PIPESTATUS[0]}; \
 	  passed=$$(grep -Eo 'Passed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
 	  failed=$$(grep -Eo 'Failed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
 	  echo "$$passed passed, $$failed failed"; exit $$status
+
+demo: deps build
+	bash scripts/demo.sh
+
+demo-stop:
+	bash scripts/demo-stop.sh
+
+deb:
+	bash scripts/build-deb.sh
 
 server: server-swift
 	bash servers/keystone/start.sh
@@ -65,4 +77,4 @@ format:
 
 clean:
 	$(DOTNET) clean MountStore.sln -c $(CONFIG)
-	rm -rf test-output.log bench-results
+	rm -rf test-output.log bench-results build
