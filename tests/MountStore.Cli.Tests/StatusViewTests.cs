@@ -1,0 +1,47 @@
+using MountStore.Cli.Status;
+
+namespace MountStore.Cli.Tests;
+
+/// <summary>How `mountstore status` draws a report.</summary>
+public sealed class StatusViewTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
+    private static MountStatusReport Report(DateTimeOffset now, long stored) => new(
+        "swift://results", "/mnt/results", 42, false, "/var/log/mountstore/mnt-results.log",
+        Now.AddMinutes(-90), now,
+        [new UploadReport("runs/big.h5", stored, 100L << 20, false, Now.AddSeconds(-10))],
+        3, 1, 5 << 20, 2,
+        new CacheReport(90, 10, 1234, 100_000, 8 << 20, 80 << 20),
+        [new RequestReport("get", 10, 0), new RequestReport("put", 4, 1)],
+        1, 1,
+        [new ProblemReport(Now.AddSeconds(-5), "error", "PUT 'runs/x.csv' failed: 503")]);
+
+    [Fact]
+    public void Shows_upload_progress_cache_hits_requests_and_the_last_problems()
+    {
+        var text = StatusView.Render(Report(Now, 40L << 20));
+        Assert.Contains("swift://results on /mnt/results, pid 42, up 1h 30m 0s", text);
+        Assert.Contains("runs/big.h5", text);
+        Assert.Contains("[############..................]  40% 40.0 MiB of 100.0 MiB stored, 4.0 MiB/s (still being written)", text);
+        Assert.Contains("90.0% hits (90 of 100 lookups)", text);
+        Assert.Contains("store requests since mount: 14, 1 failed", text);
+        Assert.Contains("put", text);
+        Assert.Contains("PUT 'runs/x.csv' failed: 503", text);
+    }
+
+    [Fact]
+    public void With_watch_the_rate_is_over_the_last_interval()
+    {
+        var before = Report(Now, 40L << 20);
+        var after = Report(Now.AddSeconds(2), 60L << 20);
+        Assert.Contains("60.0 MiB of 100.0 MiB stored, 10.0 MiB/s", StatusView.Render(after, before));
+    }
+
+    [Theory]
+    [InlineData(0, 0, "[..............................]   0%")]
+    [InlineData(5, 10, "[###############...............]  50%")]
+    [InlineData(10, 10, "[##############################] 100%")]
+    public void The_bar_fills_with_stored_over_written(long done, long total, string expected) =>
+        Assert.Equal(expected, StatusView.Bar(done, total));
+}
