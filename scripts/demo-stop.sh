@@ -3,7 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mount_dir=${DEMO_DIR:-$PWD/demo-mount}
-state=/tmp/mountstore-demo
+state=${DEMO_STATE:-/tmp/mountstore-demo}
 if grep -qs " $mount_dir fuse" /proc/mounts; then
   bin/mountstore unmount "$mount_dir" || bin/mountstore unmount --lazy "$mount_dir"
   for _ in $(seq 100); do grep -qs " $mount_dir fuse" /proc/mounts || break; sleep 0.1; done

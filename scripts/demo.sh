@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 mount_dir=${DEMO_DIR:-$repo/demo-mount}
-state=/tmp/mountstore-demo
+state=${DEMO_STATE:-/tmp/mountstore-demo}
 container=demo
 mkdir -p "$state"
 chmod 700 "$state"
