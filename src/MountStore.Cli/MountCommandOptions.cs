@@ -136,7 +136,8 @@ internal sealed class MountCommandOptions
     public IReadOnlyDictionary<string, bool> LongNames() =>
         AllOptions.ToDictionary(option => option.Name, option => option.ValueType != typeof(bool), StringComparer.Ordinal);
 
-    private Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
+    /// <summary>Every option of `mountstore mount`, in --help order.</summary>
+    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
 
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {
