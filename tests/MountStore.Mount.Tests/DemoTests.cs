@@ -36,17 +36,17 @@ public sealed class DemoTests : IDisposable
         Assert.Contains($"swift://demo is mounted at {_mount}", first.StdOut);
         Assert.Contains("make demo-stop", first.StdOut);
         await CheckTreeAsync();
-        var pid = MountPid();
+        var pid = Tools.MountProcessId(_mount);
 
         var second = (await MakeAsync("demo")).EnsureSuccess("make demo, second time");
         Assert.Contains("already mounted", second.StdOut);
-        Assert.Equal(pid, MountPid());
+        Assert.Equal(pid, Tools.MountProcessId(_mount));
 
         (await ProcessRunner.RunAsync("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess("kill -9");
         for (var i = 0; i < 100 && File.Exists($"/proc/{pid}/cmdline"); i++)
             await Task.Delay(50);
         (await MakeAsync("demo")).EnsureSuccess("make demo after a crash");
-        Assert.NotEqual(pid, MountPid());
+        Assert.NotEqual(pid, Tools.MountProcessId(_mount));
         await CheckTreeAsync();
 
         var stop = (await MakeAsync("demo-stop")).EnsureSuccess("make demo-stop");
@@ -67,22 +67,5 @@ public sealed class DemoTests : IDisposable
         using var notebook = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_mount, "notebooks", "explore.ipynb")));
         Assert.Equal(4, notebook.RootElement.GetProperty("nbformat").GetInt32());
         Assert.Equal(96L << 20, new FileInfo(Path.Combine(_mount, "large", "ocean-model.bin")).Length);
-    }
-
-    private int MountPid()
-    {
-        foreach (var process in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
-        {
-            try
-            {
-                var command = File.ReadAllText(Path.Combine(process, "cmdline")).Split('\0');
-                if (command.Contains("mount") && command.Contains(_mount))
-                    return int.Parse(Path.GetFileName(process), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        throw new InvalidOperationException($"no process serves {_mount}");
     }
 }

@@ -57,7 +57,7 @@ public sealed class PackageTests : ContainerTestBase, IAsyncLifetime, IDisposabl
             (await RunAsync("/usr/bin/mountstore", "mount", "--daemon", "--env-file", _files.EnvFile, "--log-to", Path.Combine(_files.Folder, "a.log"),
                 $"swift://{Container}/shared", directory)).EnsureSuccess("/usr/bin/mountstore mount --daemon");
             Assert.Equal("a,b\n1,2\n", await File.ReadAllTextAsync(Path.Combine(directory, "results", "table.csv")));
-            Assert.Contains("/usr/lib/mountstore/mountstore", await File.ReadAllTextAsync($"/proc/{MountPid(directory)}/cmdline"));
+            Assert.Contains("/usr/lib/mountstore/mountstore", await File.ReadAllTextAsync($"/proc/{Tools.MountProcessId(directory)}/cmdline"));
             (await RunAsync("/usr/bin/mountstore", "unmount", directory)).EnsureSuccess("mountstore unmount");
             await WaitUnmountedAsync(directory);
 
@@ -93,23 +93,6 @@ public sealed class PackageTests : ContainerTestBase, IAsyncLifetime, IDisposabl
         }
         Assert.False(File.Exists("/usr/bin/mountstore"));
         Assert.False(File.Exists("/sbin/mount.mountstore"));
-    }
-
-    private static int MountPid(string directory)
-    {
-        foreach (var status in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
-        {
-            try
-            {
-                var command = File.ReadAllText(Path.Combine(status, "cmdline")).Split('\0');
-                if (command.Contains("mount") && command.Contains(directory))
-                    return int.Parse(Path.GetFileName(status), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        throw new InvalidOperationException($"no process serves {directory}");
     }
 
     private static async Task WaitUnmountedAsync(string directory)
