@@ -40,6 +40,27 @@ public sealed class EnvFileTests : IDisposable
         Assert.Equal(5, variables.Count);
     }
 
+    [Fact]
+    public void Several_assignments_on_one_line_are_split_as_the_shell_does()
+    {
+        var path = Write("export OS_USERNAME=demo OS_PASSWORD=demo-secret\nexport A=\"one two\" B=three\\ four\n", Private);
+        var variables = EnvFile.Load(path);
+        Assert.Equal("demo", variables["OS_USERNAME"]);
+        Assert.Equal("demo-secret", variables["OS_PASSWORD"]);
+        Assert.Equal("one two", variables["A"]);
+        Assert.Equal("three four", variables["B"]);
+    }
+
+    [Fact]
+    public void A_word_that_is_not_an_assignment_is_refused_without_echoing_the_line()
+    {
+        var path = Write("OS_PASSWORD=secret extra-word\n", Private);
+        var error = Assert.Throws<EnvFileException>(() => EnvFile.Load(path));
+        Assert.Contains("line 1", error.Message);
+        Assert.DoesNotContain("secret", error.Message);
+        Assert.Contains("not closed", Assert.Throws<EnvFileException>(() => EnvFile.Load(Write("A='open\n", Private))).Message);
+    }
+
     [Theory]
     [InlineData(UnixFileMode.OtherRead)]
     [InlineData(UnixFileMode.OtherWrite)]

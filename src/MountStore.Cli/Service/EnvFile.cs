@@ -10,7 +10,7 @@ namespace MountStore.Cli.Service;
 /// </summary>
 internal static partial class EnvFile
 {
-    [GeneratedRegex(@"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=")]
     private static partial Regex Assignment();
 
     /// <summary>The variables of <paramref name="path"/>; throws <see cref="EnvFileException"/> saying what is wrong.</summary>
@@ -28,14 +28,84 @@ internal static partial class EnvFile
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#'))
                 continue;
-            var match = Assignment().Match(line);
-            if (!match.Success)
-                throw new EnvFileException($"env-file {full}, line {number}: expected NAME=VALUE (optionally after 'export'); " +
+            // As the shell reads it: `export A=1 B="two words"` sets two variables.
+            var words = Words(line, full, number);
+            if (words.Count > 0 && words[0] == "export")
+                words.RemoveAt(0);
+            if (words.Count == 0 || !words.All(word => Assignment().IsMatch(word)))
+                throw new EnvFileException($"env-file {full}, line {number}: expected NAME=VALUE (optionally after 'export', several on a line, values with spaces in quotes); " +
                     "shell commands are not run (an openrc that prompts for the password needs OS_PASSWORD=... written out instead)");
-            variables[match.Groups[1].Value] = Unquote(match.Groups[2].Value.Trim(), full, number);
+            foreach (var word in words)
+            {
+                var equals = word.IndexOf('=');
+                variables[word[..equals]] = word[(equals + 1)..];
+            }
         }
         return variables;
     }
+
+    /// <summary>
+    /// Splits a line into words the way sh does for plain assignments: whitespace separates,
+    /// quotes group and are removed, a backslash escapes. Values never appear in errors: they may
+    /// be secrets.
+    /// </summary>
+    private static List<string> Words(string line, string path, int number)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (char.IsWhiteSpace(c))
+            {
+                if (inWord)
+                    words.Add(word.ToString());
+                word.Clear();
+                inWord = false;
+                continue;
+            }
+            inWord = true;
+            switch (c)
+            {
+                case '\\' when i + 1 < line.Length:
+                    word.Append(line[++i]);
+                    break;
+                case '\'':
+                    var close = line.IndexOf('\'', i + 1);
+                    if (close < 0)
+                        throw Unterminated(path, number);
+                    word.Append(line, i + 1, close - i - 1);
+                    i = close;
+                    break;
+                case '"':
+                    for (i++; ; i++)
+                    {
+                        if (i >= line.Length)
+                            throw Unterminated(path, number);
+                        if (line[i] == '"')
+                            break;
+                        if (line[i] == '\\' && i + 1 < line.Length && line[i + 1] is '"' or '\\' or '$' or '`')
+                            i++;
+                        else if (line[i] is '$' or '`')
+                            throw NotExpanded(path, number);
+                        word.Append(line[i]);
+                    }
+                    break;
+                case '$' or '`':
+                    throw NotExpanded(path, number);
+                default:
+                    word.Append(c);
+                    break;
+            }
+        }
+        if (inWord)
+            words.Add(word.ToString());
+        return words;
+    }
+
+    private static EnvFileException Unterminated(string path, int line) =>
+        new($"env-file {path}, line {line}: a quote is not closed");
 
     /// <summary>Refuses a file that is not owned by this user or root, or that others can read or anyone else can change.</summary>
     public static void CheckPrivate(string path)
@@ -52,30 +122,8 @@ internal static partial class EnvFile
 
     private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0xFFF, 8);
 
-    private static string Unquote(string value, string path, int line)
-    {
-        if (value.Length >= 2 && value[0] == '\'' && value[^1] == '\'')
-            return value[1..^1];
-        if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
-        {
-            var text = new StringBuilder();
-            for (var i = 1; i < value.Length - 1; i++)
-            {
-                if (value[i] == '\\' && i + 1 < value.Length - 1 && value[i + 1] is '"' or '\\' or '$' or '`')
-                    i++;
-                else if (value[i] == '$')
-                    throw NotExpanded(path, line);
-                text.Append(value[i]);
-            }
-            return text.ToString();
-        }
-        if (value.Contains('$'))
-            throw NotExpanded(path, line);
-        return value;
-    }
-
     private static EnvFileException NotExpanded(string path, int line) =>
-        new($"env-file {path}, line {line}: variables ($NAME) are not expanded; write the value out, or put it in single quotes if it holds a '$'");
+        new($"env-file {path}, line {line}: variables ($NAME) are not expanded; write the value out, in single quotes if it holds a '$'");
 }
 
 /// <summary>An env-file that cannot be used; the message says why and what to do.</summary>
