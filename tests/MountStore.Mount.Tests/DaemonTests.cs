@@ -176,6 +176,70 @@ public sealed class DaemonTests : ContainerTestBase, IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_systemd_units_own_command_line_mounts_reports_ready_and_unmounts_on_stop()
+    {
+        // systemd is not PID 1 here, so do what it would: read the unit's ExecStart and
+        // ExecStopPost, load its EnvironmentFile, split $VAR into words, and talk sd_notify.
+        var unit = await File.ReadAllLinesAsync(Path.Combine(RepoPaths.Root, "packaging", "systemd", "mountstore@.service"));
+        string Line(string key) => unit.Single(l => l.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..]
+            .Replace("/etc/mountstore/%i.env", Path.Combine(_files.Folder, "results.env"))
+            .Replace("/usr/bin/mountstore", MountProcess.Binary);
+        Assert.Equal("notify", Line("Type"));
+        Assert.Equal("on-failure", Line("Restart"));
+        var directory = MountProcess.NewMountPoint();
+        await File.WriteAllLinesAsync(Path.Combine(_files.Folder, "results.env"),
+        [
+            $"MOUNTSTORE_REMOTE=swift://{Container}",
+            $"MOUNTSTORE_DIR={directory}",
+            "MOUNTSTORE_OPTIONS=\"--cache-ttl 60 --log-to stderr\"",
+            .. await File.ReadAllLinesAsync(_files.EnvFile),
+        ]);
+        File.SetUnixFileMode(Path.Combine(_files.Folder, "results.env"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var socketPath = Path.Combine(_files.Folder, "unit-notify.socket");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/bash") { UseShellExecute = false, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"set -a; . {Path.Combine(_files.Folder, "results.env")}; set +a; exec {Line("ExecStart")}");
+        start.Environment["NOTIFY_SOCKET"] = socketPath;
+        foreach (var name in MountProcess.SwiftEnvironment.Keys)
+            start.Environment.Remove(name); // credentials come from the unit's file only
+        using var service = System.Diagnostics.Process.Start(start)!;
+        var errors = service.StandardError.ReadToEndAsync();
+        try
+        {
+            var buffer = new byte[1024];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var ready = Encoding.UTF8.GetString(buffer, 0, await notify.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
+            Assert.StartsWith("READY=1", ready);
+            Assert.True(MountTable.IsFuseMounted(directory));
+            await File.WriteAllTextAsync(Path.Combine(directory, "unit.txt"), "written under the unit\n");
+
+            // systemctl stop: SIGTERM to the main process (KillMode=mixed)
+            (await ProcessRunner.RunAsync("kill", ["-15", service.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess("kill -15");
+            var stopping = Encoding.UTF8.GetString(buffer, 0, await notify.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
+            Assert.Equal("STOPPING=1", stopping);
+            await service.WaitForExitAsync(timeout.Token);
+            Assert.True(service.ExitCode == 0, await errors);
+        }
+        catch
+        {
+            if (!service.HasExited)
+                service.Kill();
+            throw;
+        }
+        Assert.False(MountTable.IsFuseMounted(directory), "still mounted after a clean stop");
+        using var store = LocalSwiftServer.SwiftStore(Container);
+        Assert.Equal("written under the unit\n", await store.ReadTextAsync("unit.txt"));
+        // ExecStopPost clears a dead mount after a crash; after a clean stop it has nothing to do.
+        var stopPost = Line("ExecStopPost").TrimStart('-').Replace("${MOUNTSTORE_DIR}", directory);
+        Assert.Contains("fusermount3 -uz", stopPost);
+        await ProcessRunner.RunAsync("/bin/sh", ["-c", stopPost]);
+        Assert.False(MountTable.IsFuseMounted(directory));
+    }
+
+    [Fact]
     public async Task Mount_helper_takes_fstab_options_and_refuses_a_readable_env_file()
     {
         using var store = LocalSwiftServer.SwiftStore(Container);
