@@ -115,6 +115,32 @@ public class WriteMountTests(SwiftWritableMount mount) : IClassFixture<SwiftWrit
     }
 
     [Fact]
+    public async Task Pandas_reads_and_writes_csv_and_pickle_on_mount_paths_as_a_notebook_does()
+    {
+        Directory.CreateDirectory(At("pandas"));
+        var script = """
+            import sys
+            import numpy as np
+            import pandas as pd
+            root = sys.argv[1]
+            rng = np.random.default_rng(7)
+            df = pd.DataFrame({"station": [f"ST{i % 40:03d}" for i in range(50_000)], "t": rng.normal(12, 5, 50_000).round(2)})
+            df.to_csv(f"{root}/observations.csv", index=False)
+            means = pd.read_csv(f"{root}/observations.csv").groupby("station")["t"].mean()
+            means.to_pickle(f"{root}/means.pkl")
+            back = pd.read_pickle(f"{root}/means.pkl")
+            print(len(back), round(float(back.sum()), 6) == round(float(means.sum()), 6))
+            """;
+        var output = await Tools.RunAsync(Tools.Python, "-c", script, At("pandas"));
+
+        Assert.Equal("40 True", output.Trim());
+        var csv = Encoding.UTF8.GetString(await StoredBytesAsync("pandas/observations.csv"));
+        Assert.StartsWith("station,t\n", csv);
+        Assert.Equal(50_001, csv.Count(c => c == '\n'));
+        Assert.NotEmpty(await StoredBytesAsync("pandas/means.pkl"));
+    }
+
+    [Fact]
     public async Task Python_atomic_save_like_jupyter_replaces_the_target()
     {
         Directory.CreateDirectory(At(""));
