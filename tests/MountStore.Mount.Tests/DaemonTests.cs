@@ -153,6 +153,33 @@ public sealed class DaemonTests : ContainerTestBase, IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Status_watch_redraws_every_second_and_ends_when_the_mount_ends()
+    {
+        var directory = MountProcess.NewMountPoint();
+        (await MountStoreAsync("mount", "--daemon", "--env-file", _files.EnvFile, "--log-to", Path.Combine(_files.Folder, "watch.log"),
+            $"swift://{Container}", directory)).EnsureSuccess("mount");
+        var start = new System.Diagnostics.ProcessStartInfo(MountProcess.Binary) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "status", "--watch", directory })
+            start.ArgumentList.Add(argument);
+        using var watch = System.Diagnostics.Process.Start(start)!;
+        var output = watch.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+        }
+        finally
+        {
+            await UnmountAsync(directory);
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await watch.WaitForExitAsync(timeout.Token);
+        var text = await output;
+        Assert.Equal(0, watch.ExitCode);
+        Assert.True(text.Split("\u001b[H\u001b[2J").Length >= 3, text); // redrawn at least twice
+        Assert.EndsWith($"The mount on {directory} has ended.\n", text);
+    }
+
+    [Fact]
     public async Task Under_systemd_the_mount_reports_ready_once_mounted_and_stopping_on_sigterm()
     {
         var socketPath = Path.Combine(_files.Folder, "notify.socket");
