@@ -11,7 +11,7 @@ namespace MountStore.Core.Tests;
 /// <summary>What `mountstore status` reads: uploads in progress and store request counts.</summary>
 public sealed class ActivityTests : IAsyncDisposable
 {
-    private readonly InMemoryObjectStore _memory = new(new StoreLimits { MinPartBytes = 5 << 20, MaxParts = 10_000 });
+    private readonly InMemoryObjectStore _memory = TestStores.ForWriting();
     private readonly FaultInjectingObjectStore _faults;
     private readonly StoreRequestCounts _counts = new();
     private readonly string _staging = Directory.CreateTempSubdirectory("mountstore-staging-").FullName;
@@ -22,7 +22,7 @@ public sealed class ActivityTests : IAsyncDisposable
         _faults = new FaultInjectingObjectStore(_memory);
         _fs = new MountedFileSystem(new CountingObjectStore(_faults, _counts), new FileSystemOptions
         {
-            Writing = new WriteOptions { PartBytes = 5 << 20, MaxPartsInFlight = 2, MemoryBudgetBytes = 40L << 20, StagingDirectory = _staging },
+            Writing = TestStores.SmallParts(_staging),
         }, NullLoggerFactory.Instance);
     }
 

@@ -1,4 +1,5 @@
 using MountStore.Core.Storage;
+using MountStore.Core.Writing;
 using MountStore.Testing;
 
 namespace MountStore.Core.Tests;
@@ -8,6 +9,13 @@ internal static class TestStores
 {
     public static async Task PutAsync(this IObjectStore store, string key, byte[] bytes) =>
         await store.PutAsync(key, new MemoryStream(bytes), new ObjectWriteOptions(), CancellationToken.None);
+
+    /// <summary>An in-memory store with S3's 5 MiB minimum part, as the write tests use it.</summary>
+    public static InMemoryObjectStore ForWriting() => new(new StoreLimits { MinPartBytes = 5 << 20, MaxParts = 10_000 });
+
+    /// <summary>Small parts, two in flight, a 40 MiB buffer: multipart behaviour at test sizes.</summary>
+    public static WriteOptions SmallParts(string stagingDirectory) =>
+        new() { PartBytes = 5 << 20, MaxPartsInFlight = 2, MemoryBudgetBytes = 40L << 20, StagingDirectory = stagingDirectory };
 
     /// <summary>Deterministic bytes whose value depends on their position, so misplaced bytes show.</summary>
     public static byte[] Pattern(int length, int seed = 7)

@@ -10,7 +10,7 @@ namespace MountStore.Core.Tests;
 /// <summary>The write path on the in-memory store: memory bounds, part sizes, staging, failures.</summary>
 public sealed class WritePathTests : IAsyncDisposable
 {
-    private readonly InMemoryObjectStore _memory = new(new StoreLimits { MinPartBytes = 5 << 20, MaxParts = 10_000 });
+    private readonly InMemoryObjectStore _memory = TestStores.ForWriting();
     private readonly FaultInjectingObjectStore _store;
     private readonly string _staging = Directory.CreateTempSubdirectory("mountstore-staging-").FullName;
     private readonly MountedFileSystem _fs;
@@ -20,7 +20,7 @@ public sealed class WritePathTests : IAsyncDisposable
         _store = new FaultInjectingObjectStore(_memory);
         _fs = new MountedFileSystem(_store, new FileSystemOptions
         {
-            Writing = new WriteOptions { PartBytes = 5 << 20, MaxPartsInFlight = 2, MemoryBudgetBytes = 40L << 20, StagingDirectory = _staging },
+            Writing = TestStores.SmallParts(_staging),
         }, NullLoggerFactory.Instance);
     }
 
