@@ -153,6 +153,22 @@ public sealed class DaemonTests : ContainerTestBase, IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_new_mount_removes_status_sockets_left_by_killed_mounts()
+    {
+        Directory.CreateDirectory("/run/mountstore");
+        var stale = Path.Combine("/run/mountstore", $"stale-{Guid.NewGuid():N}.sock");
+        // bound by a process that then exits without removing it: what a killed mount leaves
+        // (.NET removes its own socket files on dispose, so Python makes this one)
+        await Tools.RunAsync(Tools.Python, "-c", "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])", stale);
+        Assert.True(File.Exists(stale));
+        await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
+        for (var i = 0; i < 100 && File.Exists(stale); i++)
+            await Task.Delay(50);
+        Assert.False(File.Exists(stale));
+        (await MountStoreAsync("status", mount.Directory)).EnsureSuccess("status of the new mount");
+    }
+
+    [Fact]
     public async Task Status_watch_redraws_every_second_and_ends_when_the_mount_ends()
     {
         var directory = MountProcess.NewMountPoint();

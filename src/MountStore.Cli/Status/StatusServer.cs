@@ -36,18 +36,49 @@ internal sealed class StatusServer : IAsyncDisposable
         var path = RuntimePaths.StatusSocket(mountPoint);
         try
         {
-            RuntimePaths.EnsurePrivateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            var directory = System.IO.Path.GetDirectoryName(path)!;
+            RuntimePaths.EnsurePrivateDirectory(directory);
             File.Delete(path); // left by a mount that crashed: the mount point is ours now
+            RemoveDeadSockets(directory, logger);
+            // Bound and listening under a name the sweep above ignores, then moved into place: no
+            // other mount starting at the same moment can take it for a dead one.
+            var pending = $"{path}.{Environment.ProcessId}.new";
+            File.Delete(pending);
             var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Bind(new UnixDomainSocketEndPoint(pending));
+            File.SetUnixFileMode(pending, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(8);
+            File.Move(pending, path, overwrite: true);
             return new StatusServer(listener, path, report, logger);
         }
         catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
         {
             logger.LogWarning("`mountstore status` will not work for this mount: cannot create {Socket}: {Message}", path, e.Message);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the sockets of mounts that were killed (nothing listens on them any more), so the
+    /// folder does not collect one per crash. A socket that answers, or cannot be checked, stays.
+    /// </summary>
+    private static void RemoveDeadSockets(string directory, ILogger logger)
+    {
+        foreach (var socketPath in Directory.EnumerateFiles(directory, "*.sock"))
+        {
+            using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                probe.Connect(new UnixDomainSocketEndPoint(socketPath));
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                logger.LogDebug("Removing {Socket}: its mount is gone", socketPath);
+                File.Delete(socketPath);
+            }
+            catch (SocketException)
+            {
+            }
         }
     }
 
