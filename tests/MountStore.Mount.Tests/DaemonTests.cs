@@ -90,8 +90,15 @@ public sealed class DaemonTests : ContainerTestBase, IAsyncLifetime, IDisposable
         var key = $"status/{Guid.NewGuid():N}.bin";
         try
         {
-            (await MountStoreAsync("mount", "--daemon", "--env-file", _files.EnvFile, "--log-to", Path.Combine(_files.Folder, "status.log"),
+            var log = Path.Combine(_files.Folder, "status.log");
+            (await MountStoreAsync("mount", "--daemon", "--env-file", _files.EnvFile, "--log-to", log, "--log-level", "debug",
                 "--part-size", "8", $"swift://{Container}", directory)).EnsureSuccess("mount");
+            async Task<JsonElement> StatusJsonAsync()
+            {
+                var answer = await MountStoreAsync("status", "--json", directory);
+                Assert.True(answer.ExitCode == 0, $"status --json: {answer.StdErr}\nmount log:\n{await File.ReadAllTextAsync(log)}");
+                return JsonDocument.Parse(answer.StdOut).RootElement;
+            }
 
             Directory.CreateDirectory(Path.Combine(directory, "status"));
             // A writer that writes 25 MiB, then holds the file open until told to close it.
@@ -107,7 +114,7 @@ public sealed class DaemonTests : ContainerTestBase, IAsyncLifetime, IDisposable
             JsonElement upload = default;
             for (var i = 0; i < 300; i++)
             {
-                var json = JsonDocument.Parse((await MountStoreAsync("status", "--json", directory)).EnsureSuccess("status --json").StdOut).RootElement;
+                var json = await StatusJsonAsync();
                 var uploads = json.GetProperty("uploads");
                 if (uploads.GetArrayLength() == 1 && uploads[0].GetProperty("bytesStored").GetInt64() == 16L << 20)
                 {
@@ -130,7 +137,7 @@ public sealed class DaemonTests : ContainerTestBase, IAsyncLifetime, IDisposable
             await python.StandardInput.WriteLineAsync();
             await python.StandardInput.FlushAsync();
             Assert.Equal("closed", await python.StandardOutput.ReadLineAsync());
-            var after = JsonDocument.Parse((await MountStoreAsync("status", "--json", directory)).StdOut).RootElement;
+            var after = await StatusJsonAsync();
             Assert.Equal(0, after.GetProperty("uploads").GetArrayLength());
             Assert.True(after.GetProperty("uploadsCompleted").GetInt64() >= 1);
             var requests = after.GetProperty("requests").EnumerateArray().ToDictionary(r => r.GetProperty("operation").GetString()!, r => r.GetProperty("count").GetInt64());

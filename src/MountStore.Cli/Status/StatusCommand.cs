@@ -52,7 +52,16 @@ internal static class StatusCommand
             {
                 return 0;
             }
-            var report = JsonSerializer.Deserialize(raw, StatusJson.Default.MountStatusReport)!;
+            MountStatusReport report;
+            try
+            {
+                report = JsonSerializer.Deserialize(raw, StatusJson.Default.MountStatusReport)!;
+            }
+            catch (JsonException)
+            {
+                Console.Error.WriteLine($"mountstore: the mount on {mountPoint} gave no readable status ({raw.Length} bytes); its log may say why");
+                return 1;
+            }
             if (watch && !json)
                 Console.Write("\u001b[H\u001b[2J"); // home + clear: redraw in place
             Console.Write(json ? raw + Environment.NewLine : StatusView.Render(report, previous));

@@ -112,6 +112,10 @@ internal sealed class StatusServer : IAsyncDisposable
                     {
                         _logger.LogDebug("A status client went away: {Message}", e.Message);
                     }
+                    catch (Exception e)
+                    {
+                        _logger.LogWarning(e, "Could not answer `mountstore status`: {Message}", e.Message);
+                    }
                 }
             });
         }
