@@ -67,21 +67,11 @@ internal sealed class FileLoggerProvider : ILoggerProvider
         _ => "critical",
     };
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public ILogger CreateLogger(string categoryName) => new CallbackLogger(categoryName, LogLevel.Trace, Write);
 
     public void Dispose()
     {
         lock (_lock)
             _file.Dispose();
-    }
-
-    private sealed class Logger(FileLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Write(logLevel, category, formatter(state, exception), exception);
     }
 }

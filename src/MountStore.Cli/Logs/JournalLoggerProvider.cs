@@ -50,17 +50,7 @@ internal sealed class JournalLoggerProvider : ILoggerProvider
         }
     }
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public ILogger CreateLogger(string categoryName) => new CallbackLogger(categoryName, LogLevel.Trace, Send);
 
     public void Dispose() => _socket.Dispose();
-
-    private sealed class Logger(JournalLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Send(logLevel, category, formatter(state, exception), exception);
-    }
 }

@@ -44,22 +44,9 @@ internal sealed class RecentProblems : ILoggerProvider
         }
     }
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public ILogger CreateLogger(string categoryName) => new CallbackLogger(categoryName, LogLevel.Warning, (level, _, message, _) => Add(level, message));
 
     public void Dispose()
     {
-    }
-
-    private sealed class Logger(RecentProblems owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-                owner.Add(logLevel, formatter(state, exception));
-        }
     }
 }

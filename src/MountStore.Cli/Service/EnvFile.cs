@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MountStore.Fuse;
 
 namespace MountStore.Cli.Service;
 
@@ -112,7 +113,7 @@ internal static partial class EnvFile
     {
         var mode = File.GetUnixFileMode(path);
         var owner = FileOwner.Of(path);
-        var me = Posix.EffectiveUserId();
+        var me = CurrentUser.Uid;
         if (owner != me && owner != 0)
             throw new EnvFileException($"env-file {path} belongs to uid {owner}, not to you or root; it holds credentials");
         var open = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite;

@@ -17,9 +17,6 @@ internal static partial class Posix
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    public static partial uint EffectiveUserId();
-
     /// <summary>
     /// Points stdin, stdout and stderr at /dev/null, so a daemon never writes to (or dies on) the
     /// terminal or the pipes of whoever started it.

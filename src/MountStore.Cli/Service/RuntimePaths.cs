@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MountStore.Fuse;
 
 namespace MountStore.Cli.Service;
 
@@ -9,7 +10,7 @@ namespace MountStore.Cli.Service;
 /// </summary>
 internal static class RuntimePaths
 {
-    private static bool IsRoot => Posix.EffectiveUserId() == 0;
+    private static bool IsRoot => CurrentUser.Uid == 0;
 
     /// <summary>The folder for status sockets: created mode 0700, refused when another user owns it.</summary>
     public static string SocketDirectory()
@@ -17,7 +18,7 @@ internal static class RuntimePaths
         var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         var directory = IsRoot ? "/run/mountstore"
             : !string.IsNullOrEmpty(runtime) && Directory.Exists(runtime) ? Path.Combine(runtime, "mountstore")
-            : Path.Combine(Path.GetTempPath(), $"mountstore-{Posix.EffectiveUserId()}");
+            : Path.Combine(Path.GetTempPath(), $"mountstore-{CurrentUser.Uid}");
         return directory;
     }
 
@@ -57,12 +58,9 @@ internal static class RuntimePaths
             return;
         }
         var info = new DirectoryInfo(directory);
-        if (OwnerOf(directory) != Posix.EffectiveUserId())
+        if (FileOwner.Of(directory) != CurrentUser.Uid)
             throw new UnauthorizedAccessException($"{directory} belongs to another user; remove it or set XDG_RUNTIME_DIR");
         if ((info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)) != 0)
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
-
-    /// <summary>The uid owning <paramref name="path"/> (from /proc/self's view of the file system).</summary>
-    private static uint OwnerOf(string path) => FileOwner.Of(path);
 }

@@ -147,9 +147,9 @@ public sealed class StreamingUpload : IAsyncDisposable
             part.Filled += count;
             Length += count;
             data = data[count..];
-            _progress ??= _uploads?.Begin(Key);
-            _progress?.Wrote(Length);
         }
+        _progress ??= _uploads?.Begin(Key);
+        _progress?.Wrote(Length);
     }
 
     /// <summary>The part to append to: the last one while it has room, else a new one (sending the full one).</summary>
