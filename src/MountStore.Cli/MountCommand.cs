@@ -38,8 +38,7 @@ internal static class MountCommand
         if (daemon && !Daemon.IsChild)
         {
             // The child parses the same arguments in the same folder and environment, and sees --daemon too.
-            return await Daemon.LaunchAsync(Environment.GetCommandLineArgs().Skip(1),
-                $"Mounted {result.GetValue(o.Remote)} on {fullDirectory}", TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+            return await Daemon.LaunchAsync(Environment.GetCommandLineArgs().Skip(1), result.GetValue(o.Remote)!, fullDirectory).ConfigureAwait(false);
         }
         if (Daemon.IsChild)
             Daemon.DetachFromTerminal();

@@ -17,9 +17,14 @@ internal static class Daemon
     /// <summary>True in the process started by <see cref="LaunchAsync"/>.</summary>
     public static bool IsChild => Environment.GetEnvironmentVariable(ChildVariable) == "1";
 
-    /// <summary>Starts the child with <paramref name="arguments"/> and waits for its word.</summary>
-    public static async Task<int> LaunchAsync(IEnumerable<string> arguments, string describe, TimeSpan timeout)
+    /// <summary>How long the parent waits for the child to mount (logins and retries included).</summary>
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Starts the child with <paramref name="arguments"/>, which mount <paramref name="remote"/> on <paramref name="directory"/>, and waits for its word.</summary>
+    public static async Task<int> LaunchAsync(IEnumerable<string> arguments, string remote, string directory)
     {
+        var describe = $"Mounted {remote} on {Path.GetFullPath(directory)}";
+        var timeout = ReadyTimeout;
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
             UseShellExecute = false,

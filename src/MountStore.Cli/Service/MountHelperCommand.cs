@@ -44,8 +44,7 @@ internal static class MountHelperCommand
                 Console.WriteLine("mountstore " + string.Join(' ', arguments));
             if (result.GetValue(fake))
                 return 0;
-            return await Daemon.LaunchAsync(arguments,
-                $"Mounted {result.GetValue(remote)} on {Path.GetFullPath(result.GetValue(directory)!)}", TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+            return await Daemon.LaunchAsync(arguments, result.GetValue(remote)!, result.GetValue(directory)!).ConfigureAwait(false);
         });
         return command;
     }
