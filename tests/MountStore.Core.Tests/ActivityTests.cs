@@ -89,6 +89,31 @@ public sealed class ActivityTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_snapshot_taken_while_a_first_request_of_a_kind_is_counted_is_whole_and_in_order()
+    {
+        // `mountstore status` asked while the mount made its first request of some kind once
+        // failed: the kinds grew between counting and copying them.
+        var counts = new StoreRequestCounts();
+        using var stop = new CancellationTokenSource();
+        var counting = Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000 && !stop.IsCancellationRequested; i++)
+                counts.Succeeded($"kind-{i:D5}");
+        });
+        var snapshots = 0;
+        while (!counting.IsCompleted)
+        {
+            var snapshot = counts.Snapshot();
+            Assert.Equal(snapshot.Select(c => c.Operation).Order(StringComparer.Ordinal), snapshot.Select(c => c.Operation));
+            Assert.All(snapshot, c => Assert.Equal(1, c.Count));
+            snapshots++;
+        }
+        await counting;
+        Assert.Equal(20_000, counts.Snapshot().Count);
+        Assert.True(snapshots > 1, $"only {snapshots} snapshot(s) were taken while counting");
+    }
+
+    [Fact]
     public void The_set_of_running_uploads_holds_only_live_uploads()
     {
         var uploads = new UploadsInProgress(TimeProvider.System);

@@ -5,7 +5,8 @@ namespace MountStore.Core.Activity;
 /// <summary>
 /// How many store operations of each kind the mount made since it started, and how many
 /// failed. Counted per operation as the filesystem asks for it; retries inside a store client
-/// are not counted again. The set of kinds is fixed by <see cref="CountingObjectStore"/>.
+/// are not counted again. A kind appears with its first request, so the set grows while the
+/// mount runs (and while a snapshot is taken).
 /// </summary>
 public sealed class StoreRequestCounts
 {
@@ -23,8 +24,13 @@ public sealed class StoreRequestCounts
     }
 
     /// <summary>Operation name → (count, errors), in name order.</summary>
+    /// <remarks>
+    /// Copied out first (ToArray holds the dictionary still): sorting it live lets LINQ size its
+    /// result by one count and fill it from a later enumeration that has a kind more.
+    /// </remarks>
     public IReadOnlyList<(string Operation, long Count, long Errors)> Snapshot() =>
-        _counters.OrderBy(c => c.Key, StringComparer.Ordinal)
+        _counters.ToArray()
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => (c.Key, Interlocked.Read(ref c.Value.Count), Interlocked.Read(ref c.Value.Errors)))
             .ToList();
 
