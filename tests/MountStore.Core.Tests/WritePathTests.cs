@@ -174,6 +174,41 @@ public sealed class WritePathTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_file_opened_while_its_last_writer_closes_reads_what_was_stored()
+    {
+        // close() returns after flush; the kernel sends release later, so the next open of the
+        // same file can run at the same moment as the release of the handle that wrote it.
+        var data = Pattern(3000, 7);
+        for (var round = 0; round < 500; round++)
+        {
+            var path = $"race-{round}.bin";
+            var written = await _fs.CreateAsync(path, 420, new OpenMode(true, true, false), CancellationToken.None);
+            await _fs.WriteAsync(written.Handle, 0, data, CancellationToken.None);
+            await _fs.FlushAsync(written.Handle, CancellationToken.None);
+            using var start = new SemaphoreSlim(0, 2);
+            var release = Task.Run(async () =>
+            {
+                await start.WaitAsync();
+                await _fs.ReleaseAsync(written.Handle);
+            });
+            var reopen = Task.Run(async () =>
+            {
+                await start.WaitAsync();
+                var reader = await _fs.OpenAsync(path, round % 2 == 0 ? OpenMode.ReadOnly : new OpenMode(true, true, false), CancellationToken.None);
+                var read = new byte[4096];
+                var got = await _fs.ReadAsync(reader.Handle, 0, read, CancellationToken.None);
+                await _fs.FlushAsync(reader.Handle, CancellationToken.None);
+                await _fs.ReleaseAsync(reader.Handle);
+                return read[..got];
+            });
+            start.Release(2);
+            await release;
+            Assert.Equal(data, await reopen);
+        }
+        Assert.Equal(0, _fs.OpenWriterCount);
+    }
+
+    [Fact]
     public void Ranges_merge_and_report_what_is_missing()
     {
         var set = new RangeSet();

@@ -35,7 +35,7 @@ public sealed partial class MountedFileSystem
         ThrowIfReadOnly(path);
         ValidateNewName(path, directory: false);
         var writer = AddWriter(path, FileWriter.ForNewFile(_writing, _namespace.KeyOf(path), new FileMetadata(NodeKind.File, permissions), preferStaging: mode.Read));
-        var attributes = WriterAttributes(path)!;
+        var attributes = AttributesOf(writer);
         ShowInParent(path, attributes);
         return ValueTask.FromResult(Register(path, null, writer, mode, attributes, revalidated: false));
     }
@@ -89,7 +89,7 @@ public sealed partial class MountedFileSystem
                     writer.SetMetadata(Changed(writer.Metadata, changes));
                 if (changes.ModifiedTime is { } mtime)
                     writer.SetModifiedTime(mtime);
-                return WriterAttributes(path)!;
+                return AttributesOf(writer);
             }
             var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
             if (!changes.ChangesMetadata)
@@ -224,12 +224,19 @@ public sealed partial class MountedFileSystem
                 return null;
             writer = shared.Writer;
         }
-        return new NodeAttributes(writer.Metadata.Kind, writer.Length, writer.Metadata.Permissions,
+        return AttributesOf(writer);
+    }
+
+    /// <summary>
+    /// The attributes of a writer already held: taken from it, not looked up by path again, since
+    /// its last handle may close (or a rename move it) in between.
+    /// </summary>
+    private NodeAttributes AttributesOf(FileWriter writer) =>
+        new(writer.Metadata.Kind, writer.Length, writer.Metadata.Permissions,
             writer.Metadata.Uid ?? Options.Uid, writer.Metadata.Gid ?? Options.Gid, writer.ModifiedTime, ETag: null, MetadataLoaded: true)
         {
             ChangeTime = writer.ModifiedTime,
         };
-    }
 
     /// <summary>A listing fetched from the store, plus files created here whose upload has not finished.</summary>
     private DirectoryListing WithOpenWriters(string directory, DirectoryListing listing)

@@ -210,13 +210,15 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             if (mode.Truncate)
                 await shared.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
-            return Register(path, null, shared, mode, WriterAttributes(path)!, revalidated: false);
+            return Register(path, null, shared, mode, AttributesOf(shared), revalidated: false);
         }
         var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
         if (attributes.IsDirectory)
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-        if (WriterAttributes(path) is not null)
-            return Register(path, null, JoinWriter(path), mode, WriterAttributes(path)!, revalidated: false); // a reader of a file being written reads what was written
+        // A reader of a file being written reads what was written. The writer is joined in one
+        // step: checking first and joining after would race with its last handle's release.
+        if (JoinWriter(path) is { } being)
+            return Register(path, null, being, mode, AttributesOf(being), revalidated: false);
         var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
         if (info is not null)
             attributes = _attributes.File(info, metadataLoaded: true);
@@ -228,7 +230,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
                 ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
             writer = AddWriter(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info), info, mode.Truncate, preferStaging: mode.Read));
             if (mode.Truncate)
-                attributes = WriterAttributes(path)!;
+                attributes = AttributesOf(writer);
         }
         return Register(path, reader, writer, mode, attributes, revalidated);
     }
