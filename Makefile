@@ -30,12 +30,15 @@ build:
 deps:
 	bash scripts/install-fuse.sh
 
+# Each failure is shown with its message (up to 40 lines, to its stack trace): CI keeps only this
+# output, and a failure that does not recur must be understood from it.
 # The test fixtures start the server themselves; starting it here first makes a broken install
 # fail fast with the script's own message instead of inside a test.
 test: deps build deb server
 	@set -o pipefail; $(DOTNET) test MountStore.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 \
 	  | tee test-output.log \
-	  | grep -E --line-buffered 'Passed!|Failed!|^\s+Failed |Error Message' ; status=$${PIPESTATUS[0]}; \
+	  | awk '/Passed!|Failed!/ { print; fflush() } /^[ \t]+Failed / { shown = 40 } \
+	         shown > 0 { print; fflush(); shown--; if ($$0 ~ /Stack Trace:/) shown = 0 }' ; status=$${PIPESTATUS[0]}; \
 	  passed=$$(grep -Eo 'Passed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
 	  failed=$$(grep -Eo 'Failed: +[0-9]+' test-output.log | awk '{s+=$$2} END {print s+0}'); \
 	  echo "$$passed passed, $$failed failed"; exit $$status

@@ -7,7 +7,8 @@ namespace MountStore.Mount.Tests;
 /// fsx-style: random writes, truncates, reads, reopenings and renames, applied to a file on the
 /// mount and to the same file in a local folder, compared after every step. The number of steps
 /// is MOUNTSTORE_FSX_OPS (300 in `make test`, thousands in `make soak`); the seed is printed so a
-/// failure can be replayed with MOUNTSTORE_FSX_SEED.
+/// failure can be replayed with MOUNTSTORE_FSX_SEED. A failure also reports the steps that led
+/// to it and the end of the mount's log, since a failure that does not replay needs both.
 /// </summary>
 [Collection(MountCollection.Name)]
 public class RandomOperationTests(SwiftWritableMount mount, ITestOutputHelper output) : IClassFixture<SwiftWritableMount>
@@ -25,9 +26,11 @@ public class RandomOperationTests(SwiftWritableMount mount, ITestOutputHelper ou
         var name = "file.bin";
         const int maxLength = 3 << 20;
         SafeFileHandle? remote = null, local = null;
+        var recent = new Queue<string>();
+        var step = 0;
         try
         {
-            for (var step = 0; step < operations; step++)
+            for (; step < operations; step++)
             {
                 remote ??= File.OpenHandle(Path.Combine(remoteDir, name), FileMode.OpenOrCreate, FileAccess.ReadWrite);
                 local ??= File.OpenHandle(Path.Combine(localDir, name), FileMode.OpenOrCreate, FileAccess.ReadWrite);
@@ -72,8 +75,18 @@ public class RandomOperationTests(SwiftWritableMount mount, ITestOutputHelper ou
                     File.Move(Path.Combine(localDir, name), Path.Combine(localDir, newName));
                     name = newName;
                 }
+                Remember(recent, $"{step}: {what} (length {length} before)");
                 Compare(remote, local, Path.Combine(remoteDir, name), Path.Combine(localDir, name), $"step {step} ({what}), seed {seed}");
             }
+        }
+        catch (Exception e)
+        {
+            await Task.Delay(1000); // the mount logs what went wrong a moment after it answered
+            var log = mount.Mount.Output;
+            throw new Xunit.Sdk.XunitException(
+                $"step {step}, seed {seed}: {e.GetType().Name}: {e.Message}\n" +
+                $"steps before it:\n  {string.Join("\n  ", recent)}\n" +
+                $"end of the mount's log:\n{log[Math.Max(0, log.Length - 6000)..]}\n{e}");
         }
         finally
         {
@@ -82,7 +95,13 @@ public class RandomOperationTests(SwiftWritableMount mount, ITestOutputHelper ou
             Directory.Delete(localDir, recursive: true);
         }
         Assert.Equal([name], Directory.EnumerateFiles(remoteDir).Select(Path.GetFileName));
-        await Task.CompletedTask;
+    }
+
+    private static void Remember(Queue<string> recent, string what)
+    {
+        recent.Enqueue(what);
+        if (recent.Count > 25)
+            recent.Dequeue();
     }
 
     private static void Compare(SafeFileHandle? remote, SafeFileHandle? local, string remotePath, string localPath, string context)
