@@ -90,6 +90,53 @@ public sealed class WritePathTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Changes_by_path_after_close_are_stored_even_when_the_release_comes_later()
+    {
+        // rsync closes its temporary file, then sets times and mode by path, then renames it.
+        // The kernel sends release after close() has returned, so these changes can arrive while
+        // the written file's writer is still registered: nothing will flush that writer again.
+        var mtime = new DateTimeOffset(2019, 5, 6, 7, 8, 9, TimeSpan.Zero);
+        var timed = await _fs.CreateAsync(".f4.dat.XyZ", 384, new OpenMode(false, true, false), CancellationToken.None);
+        await _fs.WriteAsync(timed.Handle, 0, "rsync data"u8.ToArray(), CancellationToken.None);
+        await _fs.FlushAsync(timed.Handle, CancellationToken.None);
+        await _fs.SetAttributesAsync(".f4.dat.XyZ", null, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
+        await _fs.SetAttributesAsync(".f4.dat.XyZ", null, new AttributeChanges(Permissions: 448), CancellationToken.None);
+        var truncated = await _fs.CreateAsync("log.txt", 420, new OpenMode(false, true, false), CancellationToken.None);
+        await _fs.WriteAsync(truncated.Handle, 0, "0123456789"u8.ToArray(), CancellationToken.None);
+        await _fs.FlushAsync(truncated.Handle, CancellationToken.None);
+        await _fs.SetAttributesAsync("log.txt", null, new AttributeChanges(Size: 4), CancellationToken.None);
+        await _fs.ReleaseAsync(timed.Handle);
+        await _fs.ReleaseAsync(truncated.Handle);
+        await _fs.RenameAsync(".f4.dat.XyZ", "f4.dat", noReplace: false, CancellationToken.None);
+
+        var stored = (await _memory.HeadAsync("f4.dat", CancellationToken.None))!;
+        Assert.Equal(FileMetadata.FormatTime(mtime), stored.Metadata["mtime"]);
+        Assert.Equal("33216", stored.Metadata["mode"]); // regular file, 0700
+        Assert.Equal("rsync data"u8.ToArray(), await StoredAsync("f4.dat"));
+        Assert.Equal("0123"u8.ToArray(), await StoredAsync("log.txt"));
+        var seen = await _fs.GetAttributesAsync("f4.dat", CancellationToken.None);
+        Assert.Equal(mtime, seen.ModifiedTime);
+        Assert.Equal(448u, seen.Mode);
+    }
+
+    [Fact]
+    public async Task A_mode_change_through_a_handle_of_an_unchanged_file_rewrites_metadata_not_content()
+    {
+        var original = Pattern(3 << 20, 3);
+        await _memory.PutAsync("big.dat", new MemoryStream(original), ObjectWriteOptions.Default, CancellationToken.None);
+        var file = await _fs.OpenAsync("big.dat", new OpenMode(true, true, false), CancellationToken.None);
+        await _fs.SetAttributesAsync("big.dat", file.Handle, new AttributeChanges(Permissions: 384), CancellationToken.None);
+        await _fs.FlushAsync(file.Handle, CancellationToken.None);
+        await _fs.ReleaseAsync(file.Handle);
+
+        Assert.Equal(0, _store.CountOf(StoreCall.Get));
+        Assert.Equal(0, _store.CountOf(StoreCall.Put));
+        Assert.Equal(1, _store.CountOf(StoreCall.Copy));
+        Assert.Equal("33152", (await _memory.HeadAsync("big.dat", CancellationToken.None))!.Metadata["mode"]); // 0600
+        Assert.Equal(original, await StoredAsync("big.dat"));
+    }
+
+    [Fact]
     public async Task A_sequential_file_larger_than_a_part_is_a_segmented_upload_without_staging_disk()
     {
         var data = Pattern(17 << 20, 1);

@@ -83,12 +83,19 @@ public sealed partial class MountedFileSystem
                 return await TruncateClosedFileAsync(path, changes, cancellationToken).ConfigureAwait(false);
             if (writer is not null)
             {
+                // A writer joined by path with nothing to commit belongs to handles that have all
+                // flushed: closed files whose release is still on its way (rsync sets times and
+                // mode right after close), or open ones that wrote nothing. No flush is sure to
+                // follow, so the change is committed here, as for a file nobody has open.
+                var commitNow = joined is not null && !joined.IsDirty;
                 if (changes.Size is { } size)
                     await writer.TruncateAsync(size, cancellationToken).ConfigureAwait(false);
                 if (changes.ChangesMetadata)
                     writer.SetMetadata(Changed(writer.Metadata, changes));
                 if (changes.ModifiedTime is { } mtime)
                     writer.SetModifiedTime(mtime);
+                if (commitNow)
+                    await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
                 return AttributesOf(writer);
             }
             var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);

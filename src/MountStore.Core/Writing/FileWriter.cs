@@ -22,6 +22,7 @@ public sealed class FileWriter : IAsyncDisposable
     private long _baseLength;
     private long _length;
     private bool _dirty;
+    private bool _contentChanged;
     private Exception? _failedWrite;
 
     private FileWriter(WriteContext context, string key, FileMetadata metadata, ObjectInfo? baseObject, bool truncate, bool preferStaging)
@@ -34,6 +35,7 @@ public sealed class FileWriter : IAsyncDisposable
         _baseLength = truncate || baseObject is null ? 0 : baseObject.Size;
         _length = _baseLength;
         _dirty = truncate || baseObject is null;
+        _contentChanged = _dirty;
         ExistsInStore = baseObject is not null;
         ModifiedTime = _dirty ? DateTimeOffset.UtcNow : metadata.ModifiedTime ?? baseObject!.LastModified;
     }
@@ -61,7 +63,7 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>The file's length as written so far.</summary>
     public long Length => Volatile.Read(ref _length);
 
-    /// <summary>True when there is something to commit.</summary>
+    /// <summary>True when there is something to commit (bytes, or only mode, owner or mtime).</summary>
     public bool IsDirty => Volatile.Read(ref _dirty);
 
     /// <summary>True once the file was unlinked while open: nothing more is committed.</summary>
@@ -137,7 +139,7 @@ public sealed class FileWriter : IAsyncDisposable
     private void Written(long end)
     {
         Volatile.Write(ref _length, Math.Max(_length, end));
-        _dirty = true;
+        _dirty = _contentChanged = true;
         if (Metadata.ModifiedTime is null)
             ModifiedTime = DateTimeOffset.UtcNow;
     }
@@ -166,7 +168,7 @@ public sealed class FileWriter : IAsyncDisposable
         {
             if (length == _length && _staging is null)
             {
-                _dirty = true;
+                _dirty = _contentChanged = true;
                 return;
             }
             if (_streaming is not null)
@@ -174,7 +176,7 @@ public sealed class FileWriter : IAsyncDisposable
             Staging().SetLength(length);
             _baseLength = Math.Min(_baseLength, length);
             Volatile.Write(ref _length, length);
-            _dirty = true;
+            _dirty = _contentChanged = true;
             if (Metadata.ModifiedTime is null)
                 ModifiedTime = DateTimeOffset.UtcNow;
         }
@@ -240,7 +242,13 @@ public sealed class FileWriter : IAsyncDisposable
                 throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
             var options = Metadata.ToWriteOptions(_foreignMetadata);
             ObjectInfo info;
-            if (_streaming is not null)
+            if (!_contentChanged && ExistsInStore && _streaming is null)
+            {
+                // Only mode, owner or mtime changed: the stored bytes are already right, so the
+                // metadata is replaced in place instead of the content being fetched and sent again.
+                info = await _context.Store.CopyAsync(Key, Key, options.Metadata, cancellationToken).ConfigureAwait(false);
+            }
+            else if (_streaming is not null)
             {
                 var streaming = _streaming;
                 _streaming = null; // whatever happens, this stream is finished
@@ -256,7 +264,7 @@ public sealed class FileWriter : IAsyncDisposable
                 info = await UploadStagedAsync(Staging(), options, cancellationToken).ConfigureAwait(false);
             }
             _baseLength = info.Size;
-            _dirty = false;
+            _dirty = _contentChanged = false;
             ExistsInStore = true;
             return info;
         }
