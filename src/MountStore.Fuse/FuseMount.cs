@@ -24,6 +24,7 @@ public sealed class FuseMount : IAsyncDisposable
     private unsafe byte** _argv;
     private nint _session;
     private string? _connectionId;
+    private AutoUnmountWatch? _watch;
     private int _unmountRequested;
     private bool _disposed;
     private volatile bool _abandoned;
@@ -83,6 +84,7 @@ public sealed class FuseMount : IAsyncDisposable
         if (LibFuse.SessionMount(_session, (byte*)NativeString(_options.MountPoint)) != 0)
             throw new MountFailedException($"the kernel refused to mount on {_options.MountPoint} (fusermount3's message is above)");
         _connectionId = MountTable.ConnectionIdOf(_options.MountPoint);
+        _watch = AutoUnmountWatch.Start(_options.MountPoint, _logger); // before the loop opens its /dev/fuse clones
         if (!MountTable.TrySetReadAhead(_options.MountPoint, 1024))
             _logger.LogDebug("Could not raise the kernel read-ahead of {MountPoint} (needs root); reads arrive in 128 KiB pieces", _options.MountPoint);
         var loop = new Thread(RunLoop) { Name = "fuse-loop", IsBackground = true };
@@ -188,6 +190,8 @@ public sealed class FuseMount : IAsyncDisposable
             LibFuse.SessionDestroy(_session);
             _session = 0;
         }
+        _watch?.Dispose();
+        _watch = null;
         foreach (var pointer in _nativeStrings)
             Marshal.FreeCoTaskMem(pointer);
         _nativeStrings.Clear();
