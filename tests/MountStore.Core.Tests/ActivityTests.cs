@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Core.Activity;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Storage;
@@ -11,26 +10,21 @@ namespace MountStore.Core.Tests;
 /// <summary>What `mountstore status` reads: uploads in progress and store request counts.</summary>
 public sealed class ActivityTests : IAsyncDisposable
 {
-    private readonly InMemoryObjectStore _memory = TestStores.ForWriting();
-    private readonly FaultInjectingObjectStore _faults;
     private readonly StoreRequestCounts _counts = new();
-    private readonly string _staging = Directory.CreateTempSubdirectory("mountstore-staging-").FullName;
+    private readonly WritingFileSystem _setup;
+    private readonly InMemoryObjectStore _memory;
+    private readonly FaultInjectingObjectStore _faults;
     private readonly MountedFileSystem _fs;
 
     public ActivityTests()
     {
-        _faults = new FaultInjectingObjectStore(_memory);
-        _fs = new MountedFileSystem(new CountingObjectStore(_faults, _counts), new FileSystemOptions
-        {
-            Writing = TestStores.SmallParts(_staging),
-        }, NullLoggerFactory.Instance);
+        _setup = new WritingFileSystem(faults => new CountingObjectStore(faults, _counts));
+        _memory = _setup.Memory;
+        _faults = _setup.Faults;
+        _fs = _setup.FileSystem;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _fs.DisposeAsync();
-        Directory.Delete(_staging, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _setup.DisposeAsync();
 
     [Fact]
     public async Task An_upload_shows_bytes_written_and_whole_parts_stored_while_the_file_is_open_and_leaves_the_list_on_close()

@@ -10,32 +10,21 @@ namespace MountStore.Core.Tests;
 /// <summary>The write path on the in-memory store: memory bounds, part sizes, staging, failures.</summary>
 public sealed class WritePathTests : IAsyncDisposable
 {
-    private readonly InMemoryObjectStore _memory = TestStores.ForWriting();
+    private readonly WritingFileSystem _setup = new();
+    private readonly InMemoryObjectStore _memory;
     private readonly FaultInjectingObjectStore _store;
-    private readonly string _staging = Directory.CreateTempSubdirectory("mountstore-staging-").FullName;
+    private readonly string _staging;
     private readonly MountedFileSystem _fs;
 
     public WritePathTests()
     {
-        _store = new FaultInjectingObjectStore(_memory);
-        _fs = new MountedFileSystem(_store, new FileSystemOptions
-        {
-            Writing = TestStores.SmallParts(_staging),
-        }, NullLoggerFactory.Instance);
+        _memory = _setup.Memory;
+        _store = _setup.Faults;
+        _staging = _setup.Staging;
+        _fs = _setup.FileSystem;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _fs.DisposeAsync();
-        Directory.Delete(_staging, recursive: true);
-    }
-
-    private static byte[] Pattern(int length, int seed)
-    {
-        var data = new byte[length];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
+    public ValueTask DisposeAsync() => _setup.DisposeAsync();
 
     private async Task<byte[]> StoredAsync(string key)
     {
@@ -57,7 +46,7 @@ public sealed class WritePathTests : IAsyncDisposable
     [Fact]
     public async Task Eight_parallel_sequential_writers_stay_within_the_write_budget()
     {
-        var files = Enumerable.Range(0, 8).Select(i => Pattern((23 << 20) + i * 1001, i)).ToArray();
+        var files = Enumerable.Range(0, 8).Select(i => TestStores.Pattern((23 << 20) + i * 1001, i)).ToArray();
         await Task.WhenAll(files.Select((data, i) => WriteFileAsync($"p{i}.bin", data)));
 
         for (var i = 0; i < files.Length; i++)
@@ -122,7 +111,7 @@ public sealed class WritePathTests : IAsyncDisposable
     [Fact]
     public async Task A_mode_change_through_a_handle_of_an_unchanged_file_rewrites_metadata_not_content()
     {
-        var original = Pattern(3 << 20, 3);
+        var original = TestStores.Pattern(3 << 20, 3);
         await _memory.PutAsync("big.dat", new MemoryStream(original), ObjectWriteOptions.Default, CancellationToken.None);
         var file = await _fs.OpenAsync("big.dat", new OpenMode(true, true, false), CancellationToken.None);
         await _fs.SetAttributesAsync("big.dat", file.Handle, new AttributeChanges(Permissions: 384), CancellationToken.None);
@@ -139,7 +128,7 @@ public sealed class WritePathTests : IAsyncDisposable
     [Fact]
     public async Task A_sequential_file_larger_than_a_part_is_a_segmented_upload_without_staging_disk()
     {
-        var data = Pattern(17 << 20, 1);
+        var data = TestStores.Pattern(17 << 20, 1);
         await WriteFileAsync("big.bin", data);
 
         Assert.Equal(data, await StoredAsync("big.bin"));
@@ -163,7 +152,7 @@ public sealed class WritePathTests : IAsyncDisposable
     [Fact]
     public async Task Random_writes_into_an_existing_object_fetch_only_what_they_need()
     {
-        var original = Pattern(3 << 20, 2);
+        var original = TestStores.Pattern(3 << 20, 2);
         await _memory.PutAsync("f.bin", new MemoryStream(original), ObjectWriteOptions.Default, CancellationToken.None);
         var file = await _fs.OpenAsync("f.bin", new OpenMode(true, true, false), CancellationToken.None);
         await _fs.WriteAsync(file.Handle, 100, new byte[] { 1, 2, 3 }, CancellationToken.None);
@@ -186,7 +175,7 @@ public sealed class WritePathTests : IAsyncDisposable
         await _memory.PutAsync("keep.bin", new MemoryStream([9, 9, 9]), ObjectWriteOptions.Default, CancellationToken.None);
         _store.FailFrom(StoreCall.UploadPart, 2);
         var file = await _fs.OpenAsync("keep.bin", new OpenMode(false, true, true), CancellationToken.None);
-        var data = Pattern(20 << 20, 3);
+        var data = TestStores.Pattern(20 << 20, 3);
         Exception? failure = null;
         try
         {
@@ -225,7 +214,7 @@ public sealed class WritePathTests : IAsyncDisposable
     {
         // close() returns after flush; the kernel sends release later, so the next open of the
         // same file can run at the same moment as the release of the handle that wrote it.
-        var data = Pattern(3000, 7);
+        var data = TestStores.Pattern(3000, 7);
         for (var round = 0; round < 500; round++)
         {
             var path = $"race-{round}.bin";
