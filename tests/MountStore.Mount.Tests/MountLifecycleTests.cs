@@ -108,10 +108,7 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
         Assert.DoesNotContain(DescriptorTargetsOf(watch), target => target == "/dev/fuse");
         Assert.Contains(DescriptorTargetsOf(watch), target => target.StartsWith("socket:", StringComparison.Ordinal));
 
-        await mount.SignalAsync(9);
-        await mount.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        await WaitUntilUnmountedAsync(mount.Directory);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(mount.Directory)); // no "Transport endpoint is not connected"
+        await KillAndWaitUntilUnmountedAsync(mount);
         Assert.True(HasEnded(watch), "the watch outlived the mount");
     }
 
@@ -134,10 +131,7 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
             {
                 await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment);
                 Directory.EnumerateFileSystemEntries(mount.Directory).ToList();
-                await mount.SignalAsync(9);
-                await mount.WaitForExitAsync(TimeSpan.FromSeconds(30));
-                await WaitUntilUnmountedAsync(mount.Directory);
-                Assert.Empty(Directory.EnumerateFileSystemEntries(mount.Directory));
+                await KillAndWaitUntilUnmountedAsync(mount);
             }
         }
         finally
@@ -147,12 +141,18 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
         }
     }
 
-    /// <summary>Waits for auto-unmount; the bound is for a hung test, not a speed check.</summary>
-    private static async Task WaitUntilUnmountedAsync(string directory)
+    /// <summary>
+    /// kill -9, then waits for auto-unmount (the bound is for a hung test, not a speed check) and
+    /// checks the folder reads as a plain one, not "Transport endpoint is not connected".
+    /// </summary>
+    private static async Task KillAndWaitUntilUnmountedAsync(MountProcess mount)
     {
-        for (var i = 0; i < 300 && MountTable.IsFuseMounted(directory); i++)
+        await mount.SignalAsync(9);
+        await mount.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 300 && MountTable.IsFuseMounted(mount.Directory); i++)
             await Task.Delay(100);
-        Assert.False(MountTable.IsFuseMounted(directory), $"{directory} is still mounted 30 s after its process was killed");
+        Assert.False(MountTable.IsFuseMounted(mount.Directory), $"{mount.Directory} is still mounted 30 s after its process was killed");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(mount.Directory));
     }
 
     private static IEnumerable<int> ChildrenOf(int parent) =>
@@ -161,31 +161,22 @@ public class MountLifecycleTests : ContainerTestBase, IAsyncLifetime
             .Where(pid => pid > 0 && ParentOf(pid) == parent)
             .ToList();
 
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            // "pid (comm) state ppid ...": comm may hold spaces, so count from its closing parenthesis
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-        }
-        catch (IOException)
-        {
-            return null; // ended meanwhile
-        }
-    }
+    private static int? ParentOf(int pid) => StatAfterName(pid) is { } fields ? int.Parse(fields[1]) : null;
 
     /// <summary>Gone, or a zombie waiting for its new parent (the mount that started it is dead) to reap it.</summary>
-    private static bool HasEnded(int pid)
+    private static bool HasEnded(int pid) => StatAfterName(pid) is not { } fields || fields[0] == "Z";
+
+    /// <summary>/proc/PID/stat after "pid (comm)" (comm may hold spaces): state, ppid, ...; null once the process is gone.</summary>
+    private static string[]? StatAfterName(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')')..].StartsWith(") Z", StringComparison.Ordinal);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (IOException)
         {
-            return true;
+            return null;
         }
     }
 
