@@ -208,6 +208,13 @@ location = us-east-1
 [filter:cache]
 use = egg:swift#memcache
 memcache_servers = 127.0.0.1:$MEMCACHE_PORT
+# Swift's defaults (2 pooled connections per worker, 1 s to get one) starve under the test
+# suite's parallel load: requests time out waiting, the client marks memcached "error-limited"
+# for 60 s, and every token lives only there, so even fresh tokens were refused with 401 for a
+# minute at a time (make test on a fresh machine, 2 runs of 2). Size the pool for the load.
+memcache_max_connections = 64
+pool_timeout = 5
+connect_timeout = 1
 
 $(plain_filters catch_errors gatekeeper healthcheck proxy-logging listing_formats bulk tempurl copy container-quotas account-quotas slo dlo)
 [filter:versioned_writes]

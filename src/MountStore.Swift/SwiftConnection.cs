@@ -6,8 +6,8 @@ using MountStore.Swift.Auth;
 namespace MountStore.Swift;
 
 /// <summary>
-/// The one path every Swift request takes: a valid token, the retry pipeline, one re-login
-/// after a 401, and a typed error when it all fails. The token is added here and nowhere else.
+/// The one path every Swift request takes: a valid token, the retry pipeline, a new login after
+/// a 401, and a typed error when it all fails. The token is added here and nowhere else.
 /// </summary>
 internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session, StoreRetryPipeline pipeline, ILogger logger)
 {
@@ -20,18 +20,27 @@ internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session,
     /// <summary>
     /// Sends the request <paramref name="build"/> makes from the storage URL (called afresh for
     /// each attempt, so bodies are rebuilt), returning any non-transient response for the caller
-    /// to judge. 401 after a fresh login, and retries running out, become typed errors.
+    /// to judge. Retries running out, and tokens refused again and again, become typed errors.
     /// </summary>
+    /// <remarks>
+    /// A 401 means the token expired or was revoked: one new login, and the request is sent
+    /// again at once. A 401 for the token just issued is not the credential's fault (a bad
+    /// password fails at the login itself): the server could not check it, because its token
+    /// cache (memcached) or Keystone was overloaded or briefly down; Swift's memcache client then
+    /// refuses every token for up to a minute. So it is retried like a 5xx, after the pipeline's
+    /// backoff and with another login each time, and only when that runs out is it final.
+    /// </remarks>
     public async Task<HttpResponseMessage> SendAsync(
         RequestKind kind, string operation, string? key, Func<Uri, HttpRequestMessage> build,
         CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
-        var reauthenticated = false;
+        var freshTokensRefused = 0;
         try
         {
             return await pipeline.ExecuteAsync(kind, key is null ? operation : $"{operation} '{key}'", async ct =>
             {
                 var token = await session.GetTokenAsync(ct).ConfigureAwait(false);
+                var loggedIn = false;
                 while (true)
                 {
                     using var request = build(token.StorageUrl);
@@ -41,10 +50,15 @@ internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session,
                     {
                         response.Dispose();
                         if (!session.Authenticator.CanRenew) throw PreAuthenticatedToken.Rejected(operation, key, 401);
-                        if (reauthenticated)
-                            throw new AuthenticationFailedException(operation, key, 401,
-                                $"refused even with a fresh token from {session.Authenticator.Description}");
-                        reauthenticated = true;
+                        if (loggedIn)
+                        {
+                            freshTokensRefused++;
+                            logger.LogWarning("{Operation} '{Key}': the store refused a token {Authenticator} had just issued; retrying after a pause " +
+                                              "(the server's token cache or Keystone may be overloaded)", operation, key, session.Authenticator.Description);
+                            // the next attempt starts from this token, finds it refused and logs in again
+                            throw new TransientStoreException(401, "a freshly issued token was refused");
+                        }
+                        loggedIn = true;
                         token = await session.ReplaceRejectedAsync(token, ct).ConfigureAwait(false);
                         continue;
                     }
@@ -52,6 +66,14 @@ internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session,
                     return response;
                 }
             }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransientStoreException e) when (e.StatusCode == 401 && !cancellationToken.IsCancellationRequested)
+        {
+            var typed = new AuthenticationFailedException(operation, key, 401,
+                $"refused even with a fresh token from {session.Authenticator.Description}, {freshTokensRefused} times over {pipeline.MaxAttempts} attempts; " +
+                "check that the credentials may use this account, and the server's token cache or Keystone", e);
+            logger.LogError("{Error}", typed.Message);
+            throw typed;
         }
         catch (Exception e) when (e is not ObjectStoreException && !cancellationToken.IsCancellationRequested)
         {

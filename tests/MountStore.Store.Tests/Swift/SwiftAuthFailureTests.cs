@@ -67,18 +67,37 @@ public sealed class SwiftAuthFailureTests() : ContainerTestBase("mountstore-auth
     }
 
     [Fact]
-    public async Task A_401_after_logging_in_again_is_final_and_does_not_loop()
+    public async Task Fresh_tokens_refused_again_and_again_end_in_an_authentication_error_after_the_retries()
     {
         using var faults = new FaultInjectingHandler();
         using var store = LocalSwiftServer.SwiftStore(Container, faults);
         await store.VerifyAccessAsync(CancellationToken.None);
 
-        faults.FailNext(r => r.RequestUri!.AbsolutePath.EndsWith("/probe"), 10, HttpStatusCode.Unauthorized);
+        // Every attempt (TestRetry: 5) sends the request, is refused, logs in, is refused again.
+        faults.FailNext(r => r.RequestUri!.AbsolutePath.EndsWith("/probe"), 100, HttpStatusCode.Unauthorized);
         var e = await Assert.ThrowsAsync<AuthenticationFailedException>(() => store.HeadAsync("probe", CancellationToken.None));
 
-        Assert.Equal(2, store.Session.LoginCount);
-        Assert.Equal(2, faults.InjectedCount);
-        Assert.Contains("fresh token", e.Message);
+        Assert.Equal(1 + 5, store.Session.LoginCount);
+        Assert.Equal(2 * 5, faults.InjectedCount);
+        Assert.Equal(401, e.StatusCode);
+        Assert.Contains("refused even with a fresh token", e.Message);
+        Assert.Contains("5 times over 5 attempts", e.Message);
+    }
+
+    [Fact]
+    public async Task A_server_that_refuses_fresh_tokens_for_a_while_is_waited_out()
+    {
+        // Swift refuses every token while its memcached is error-limited (up to a minute), and
+        // Keystone-backed proxies while Keystone cannot answer: the request waits it out.
+        using var faults = new FaultInjectingHandler();
+        using var store = LocalSwiftServer.SwiftStore(Container, faults);
+        await store.VerifyAccessAsync(CancellationToken.None);
+
+        faults.FailNext(r => r.RequestUri!.AbsolutePath.EndsWith("/probe"), 5, HttpStatusCode.Unauthorized);
+        Assert.Null(await store.HeadAsync("probe", CancellationToken.None));
+
+        Assert.Equal(5, faults.InjectedCount);
+        Assert.Equal(1 + 3, store.Session.LoginCount); // a login after the 1st, 3rd and 5th refusal
     }
 
     [Fact]
