@@ -127,6 +127,7 @@ internal static class MountCommand
             MetadataTtl = TimeSpan.FromSeconds(result.GetValue(o.CacheTtl)),
             NegativeTtl = TimeSpan.FromSeconds(Math.Min(5, result.GetValue(o.CacheTtl))),
             MaxCachedEntries = result.GetValue(o.MaxCachedEntries),
+            ListingMetadataParallel = result.GetValue(o.ListingMetadata),
             Uid = result.GetValue(o.Uid) ?? CurrentUser.Uid,
             Gid = result.GetValue(o.Gid) ?? CurrentUser.Gid,
             FileMode = Octal(result.GetValue(o.FileMode)!, "--file-mode"),

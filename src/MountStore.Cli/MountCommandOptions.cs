@@ -32,6 +32,12 @@ internal sealed class MountCommandOptions
         DefaultValueFactory = _ => 100_000,
     };
 
+    public Option<int> ListingMetadata { get; } = new("--listing-metadata")
+    {
+        Description = "After a folder is listed, load each file's own metadata (mtime, mode, owner, symlink type: listings do not carry them) in the background, this many HEAD requests at a time. 0: only when a single path is looked up or opened.",
+        DefaultValueFactory = _ => 4,
+    };
+
     public Option<uint?> Uid { get; } = new("--uid")
     {
         Description = "Owner shown for files without uid metadata. Default: the user running mountstore.",
@@ -137,7 +143,7 @@ internal sealed class MountCommandOptions
         AllOptions.ToDictionary(option => option.Name, option => option.ValueType != typeof(bool), StringComparer.Ordinal);
 
     /// <summary>Every option of `mountstore mount`, in --help order.</summary>
-    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
+    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
 
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {

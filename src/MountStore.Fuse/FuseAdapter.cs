@@ -28,12 +28,79 @@ internal sealed partial class FuseAdapter
         _fs = fs;
         _options = options;
         _logger = logger;
+        fs.NodeChanged += OnNodeChanged;
     }
 
     public InodeTable Inodes => _inodes;
 
-    /// <summary>The libfuse session, for notifications to the kernel (set once mounted).</summary>
-    public nint Session { get; set; }
+    private readonly Lock _sessionGate = new();
+    private nint _session;
+
+    /// <summary>
+    /// The libfuse session, for notifications to the kernel: set once mounted, and back to 0
+    /// before the session is destroyed (under the same lock as every notification, so none can
+    /// reach a freed session).
+    /// </summary>
+    public nint Session
+    {
+        get
+        {
+            lock (_sessionGate)
+                return _session;
+        }
+        set
+        {
+            lock (_sessionGate)
+                _session = value;
+        }
+    }
+
+    /// <summary>Tells the kernel to drop the attributes it holds for <paramref name="inode"/>; false when not mounted.</summary>
+    private bool InvalidateAttributes(ulong inode)
+    {
+        lock (_sessionGate)
+        {
+            if (_session == 0)
+                return false;
+            LibFuse.NotifyInvalidateInode(_session, inode, -1, 0);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A path turned out other than the kernel was shown (its own metadata, loaded after a
+    /// listing). Attributes: the kernel drops them and asks again. Kind (a file that is a
+    /// symlink): the kernel cannot change an inode's type, so the name is dropped and gets a new
+    /// inode at its next lookup.
+    /// </summary>
+    private unsafe void OnNodeChanged(NodeChange change)
+    {
+        try
+        {
+            if (!change.KindChanged)
+            {
+                if (_inodes.InodeOf(change.Path) is { } inode)
+                    InvalidateAttributes(inode);
+                return;
+            }
+            var parent = PathNames.ParentOf(change.Path);
+            if (_inodes.InodeOf(parent) is not { } parentInode)
+                return;
+            _inodes.Detach(change.Path);
+            var name = Encoding.UTF8.GetBytes(change.Path[(parent.Length == 0 ? 0 : parent.Length + 1)..]);
+            lock (_sessionGate)
+            {
+                if (_session == 0)
+                    return;
+                fixed (byte* text = name)
+                    LibFuse.NotifyInvalidateEntry(_session, parentInode, text, (nuint)name.Length);
+            }
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug(e, "Telling the kernel that '{Path}' changed failed", change.Path);
+        }
+    }
 
     // ---- lookups and attributes ----
 
@@ -177,19 +244,13 @@ internal sealed partial class FuseAdapter
             var opened = await _fs.OpenAsync(path, OpenMode.FromFlags(info.Flags), CancellationToken.None).ConfigureAwait(false);
             info.Handle = opened.Handle;
             info.KeepCache = _inodes.KeepsCacheOf(inode, opened.Attributes.ETag);
+            // The kernel may hold attributes from a listing: no object metadata, maybe a size
+            // that would end reads early (a DLO lists as 0 bytes). They are dropped before the
+            // open returns, so the first read or fstat asks again and sees the object's own.
+            if (opened.Revalidated)
+                InvalidateAttributes(inode);
             if (FuseReply.Open(request, info) != 0)
-            {
                 await _fs.ReleaseAsync(opened.Handle).ConfigureAwait(false);
-                return;
-            }
-            if (opened.Revalidated && Session != 0)
-            {
-                // The kernel still holds the attributes of the lookup (from a listing: no object
-                // metadata, maybe an old size). Drop them, after the reply and off this thread, so
-                // the next stat shows the object's own mtime and mode and reads see its real size.
-                await Task.Yield();
-                LibFuse.NotifyInvalidateInode(Session, inode, -1, 0);
-            }
         }
         catch (Exception e)
         {

@@ -186,6 +186,8 @@ public sealed class FuseMount : IAsyncDisposable
     {
         if (_session != 0)
         {
+            if (_adapter is not null)
+                _adapter.Session = 0; // no notification may reach the session from here on
             LibFuse.SessionUnmount(_session);
             LibFuse.SessionDestroy(_session);
             _session = 0;

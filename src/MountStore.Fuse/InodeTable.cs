@@ -47,6 +47,13 @@ internal sealed class InodeTable
         }
     }
 
+    /// <summary>The inode the kernel knows <paramref name="path"/> by, or null when it knows none (no reference is counted).</summary>
+    public ulong? InodeOf(string path)
+    {
+        lock (_gate)
+            return _byPath.TryGetValue(path, out var inode) ? inode : null;
+    }
+
     /// <summary>The path of <paramref name="inode"/>, or null when the kernel forgot it.</summary>
     public string? PathOf(ulong inode)
     {

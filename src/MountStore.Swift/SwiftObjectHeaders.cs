@@ -20,10 +20,13 @@ internal static class SwiftObjectHeaders
         // RGW shows an SLO's flag as user metadata too; carried into a copy it would be a lie
         metadata.Remove("static-large-object");
         var size = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? 0;
-        var modified = response.Content.Headers.LastModified ?? DateTimeOffset.UnixEpoch;
-        // X-Timestamp has sub-second precision where Last-Modified has whole seconds
-        if (double.TryParse(SwiftHttp.Header(response, "X-Timestamp"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ts))
-            modified = DateTimeOffset.FromUnixTimeMilliseconds((long)(ts * 1000));
+        // Last-Modified in whole seconds as the server rounds them (Swift up, RGW down), which is
+        // also how its S3 door shows the object: a Swift and an S3 mount of one container agree.
+        // X-Timestamp's fraction would put the Swift view a second behind on Swift itself.
+        var modified = response.Content.Headers.LastModified
+            ?? (double.TryParse(SwiftHttp.Header(response, "X-Timestamp"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ts)
+                ? DateTimeOffset.FromUnixTimeMilliseconds((long)(ts * 1000))
+                : DateTimeOffset.UnixEpoch);
         var segmented = SwiftHttp.Header(response, "X-Static-Large-Object") is { } slo && slo.Equals("true", StringComparison.OrdinalIgnoreCase)
             || SwiftHttp.Header(response, "X-Object-Manifest") is not null;
         return new ObjectInfo(key, size, SwiftHttp.ETag(response),

@@ -15,8 +15,15 @@ public class MountedFileSystemTests
 
     public MountedFileSystemTests() => _store = new FaultInjectingObjectStore(_memory);
 
-    private MountedFileSystem Mount(string prefix = "", bool readOnly = false) =>
-        new(_store, new FileSystemOptions { RootPrefix = prefix, ReadOnly = readOnly, MetadataTtl = TimeSpan.FromSeconds(30), NegativeTtl = TimeSpan.FromSeconds(5) },
+    private MountedFileSystem Mount(string prefix = "", bool readOnly = false, int listingMetadata = 0) =>
+        new(_store, new FileSystemOptions
+        {
+            RootPrefix = prefix,
+            ReadOnly = readOnly,
+            MetadataTtl = TimeSpan.FromSeconds(30),
+            NegativeTtl = TimeSpan.FromSeconds(5),
+            ListingMetadataParallel = listingMetadata, // request counts below are exact without background HEADs
+        },
             NullLoggerFactory.Instance, _clock);
 
     [Fact]
@@ -55,7 +62,7 @@ public class MountedFileSystemTests
     }
 
     [Fact]
-    public async Task A_lookup_outside_any_cached_listing_costs_one_list_request_and_tells_file_from_folder()
+    public async Task A_lookup_outside_any_cached_listing_costs_one_list_and_two_heads_at_once_and_tells_file_from_folder()
     {
         await _memory.PutTextAsync("a/b/file.txt", "hello");
         await _memory.PutTextAsync("a/b-sibling", "x");
@@ -67,6 +74,7 @@ public class MountedFileSystemTests
         Assert.Null(await fs.LookupAsync("a/nothing", CancellationToken.None));
         Assert.Null(await fs.LookupAsync("a/nothing", CancellationToken.None)); // the absence is cached
         Assert.Equal(3, _store.CountOf(StoreCall.List));
+        Assert.Equal(6, _store.CountOf(StoreCall.Head)); // the key, and "key/" for a folder's own metadata
     }
 
     [Fact]
@@ -102,36 +110,38 @@ public class MountedFileSystemTests
     }
 
     [Fact]
-    public async Task Open_reads_the_object_metadata_once_per_ttl_and_shows_it()
+    public async Task A_single_path_shows_its_own_metadata_and_open_asks_again_only_after_the_ttl()
     {
         await _memory.PutTextAsync("f.csv", "a,b\n", metadata: new() { ["mtime"] = "1500000000", ["mode"] = "33152" });
         await using var fs = Mount();
-        var listed = await fs.GetAttributesAsync("f.csv", CancellationToken.None);
-        Assert.False(listed.MetadataLoaded);
+        var looked = await fs.GetAttributesAsync("f.csv", CancellationToken.None);
+        Assert.True(looked.MetadataLoaded);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1500000000), looked.ModifiedTime);
+        Assert.Equal(Convert.ToUInt32("600", 8), looked.Mode);
+        Assert.Equal(2, _store.CountOf(StoreCall.Head)); // "f.csv", and "f.csv/" in case it were a folder
 
         var opened = await fs.OpenAsync("f.csv", OpenMode.ReadOnly, CancellationToken.None);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1500000000), opened.Attributes.ModifiedTime);
-        Assert.Equal(Convert.ToUInt32("600", 8), opened.Attributes.Mode);
-        Assert.Equal(1, _store.CountOf(StoreCall.Head));
+        Assert.Equal(looked.ModifiedTime, opened.Attributes.ModifiedTime);
+        Assert.Equal(2, _store.CountOf(StoreCall.Head)); // the lookup just before the open asked
         var buffer = new byte[16];
         Assert.Equal(4, await fs.ReadAsync(opened.Handle, 0, buffer, CancellationToken.None));
         await fs.ReleaseAsync(opened.Handle);
 
+        _clock.Advance(TimeSpan.FromSeconds(31));
         var again = await fs.OpenAsync("f.csv", OpenMode.ReadOnly, CancellationToken.None);
-        Assert.Equal(1, _store.CountOf(StoreCall.Head));
+        Assert.Equal(4, _store.CountOf(StoreCall.Head)); // close-to-open: looked up again after the TTL, and the open trusts that
         await fs.ReleaseAsync(again.Handle);
-        // stat now shows the loaded metadata too
-        Assert.Equal(opened.Attributes.ModifiedTime, (await fs.GetAttributesAsync("f.csv", CancellationToken.None)).ModifiedTime);
         Assert.Equal(0, fs.OpenFileCount);
     }
 
     [Fact]
-    public async Task Opening_a_file_deleted_behind_the_mount_says_not_found()
+    public async Task Opening_a_file_deleted_behind_the_mount_says_not_found_once_the_ttl_has_passed()
     {
         await _memory.PutTextAsync("gone", "x");
         await using var fs = Mount();
         await fs.GetAttributesAsync("gone", CancellationToken.None);
         await _memory.DeleteAsync("gone", CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(31));
         var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("gone", OpenMode.ReadOnly, CancellationToken.None));
         Assert.Equal(FileSystemError.NotFound, error.Error);
     }

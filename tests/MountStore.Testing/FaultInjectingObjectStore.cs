@@ -22,6 +22,11 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     /// <summary>The wrapped store.</summary>
     public IObjectStore Inner => inner;
 
+    /// <summary>The most HEADs that were running at the same moment.</summary>
+    public int PeakHeadsInFlight => Volatile.Read(ref _peakHeads);
+
+    private int _headsInFlight, _peakHeads;
+
     /// <summary>How many times <paramref name="call"/> was made (failed ones included).</summary>
     public int CountOf(StoreCall call) { lock (_rules) return _counts.GetValueOrDefault(call); }
 
@@ -96,8 +101,18 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     /// <inheritdoc />
     public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
-        await Enter(StoreCall.Head, cancellationToken).ConfigureAwait(false);
-        return await inner.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        var running = Interlocked.Increment(ref _headsInFlight);
+        for (var peak = Volatile.Read(ref _peakHeads); running > peak; peak = Volatile.Read(ref _peakHeads))
+            Interlocked.CompareExchange(ref _peakHeads, running, peak);
+        try
+        {
+            await Enter(StoreCall.Head, cancellationToken).ConfigureAwait(false);
+            return await inner.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _headsInFlight);
+        }
     }
 
     /// <inheritdoc />

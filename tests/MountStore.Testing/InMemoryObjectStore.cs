@@ -23,6 +23,18 @@ public sealed class InMemoryObjectStore : IObjectStore
 
     private sealed record StoredObject(byte[] Data, ObjectInfo Info);
 
+    private readonly Dictionary<string, Func<ObjectInfo, ObjectInfo>> _listedAs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Makes listings show <paramref name="key"/> otherwise than HEAD does, as real stores do for
+    /// some objects: a Swift DLO manifest lists as 0 bytes with the manifest's own ETag, RGW lists
+    /// an SLO by its manifest, S3 listings carry no content type.
+    /// </summary>
+    public void ListAs(string key, Func<ObjectInfo, ObjectInfo> row)
+    {
+        lock (_lock) _listedAs[key] = row;
+    }
+
     /// <inheritdoc />
     public string Description => "memory://";
 
@@ -68,7 +80,7 @@ public sealed class InMemoryObjectStore : IObjectStore
                 }
                 if (count == request.MaxKeys) return Task.FromResult(new ListingPage(objects, prefixes, last));
                 if (isPrefix) prefixes.Add(name);
-                else objects.Add(stored.Info with { Metadata = ObjectInfo.NoMetadata });
+                else objects.Add(_listedAs.TryGetValue(key, out var row) ? row(stored.Info with { Metadata = ObjectInfo.NoMetadata }) : stored.Info with { Metadata = ObjectInfo.NoMetadata });
                 last = name;
                 count++;
                 if (isPrefix)

@@ -90,6 +90,30 @@ public sealed class LocalKeystone
         return store;
     }
 
+    /// <summary>
+    /// The demo project's container through the tempauth proxy (same backends, same account),
+    /// logged in as tempauth's reseller admin: for filling large kept sets. Thousands of parallel
+    /// requests through the Keystone proxy make it validate each new token many times at once
+    /// against this single-threaded Keystone, which then falls behind its own 20-second tokens.
+    /// </summary>
+    public async Task<SwiftObjectStore> BulkSwiftStoreAsync(string container)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, LocalSwiftServer.AuthUrl);
+        request.Headers.Add("X-Auth-User", "admin:admin");
+        request.Headers.Add("X-Auth-Key", "admin");
+        using var response = await http.SendAsync(request).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var token = response.Headers.GetValues("X-Auth-Token").First();
+        await CreateContainerAsync(container).ConfigureAwait(false);
+        return new SwiftObjectStore(new SwiftStoreOptions
+        {
+            Container = container,
+            Authenticator = new PreAuthenticatedToken(new Uri($"{LocalSwiftServer.Endpoint}v1/AUTH_{this["DEMO_PROJECT_ID"]}"), token),
+            Retry = LocalSwiftServer.TestRetry,
+        });
+    }
+
     /// <summary>An S3 store on the Keystone proxy, signed with the demo user's EC2 credential.</summary>
     public S3ObjectStore S3Store(string bucket, string? secret = null) => new(new S3StoreOptions
     {

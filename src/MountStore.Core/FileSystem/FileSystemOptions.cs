@@ -22,6 +22,15 @@ public sealed record FileSystemOptions
     /// <summary>Most attribute and listing entries cached at once (about 200 bytes each).</summary>
     public int MaxCachedEntries { get; init; } = 100_000;
 
+    /// <summary>
+    /// HEADs in flight at once, after a folder is listed, to load the metadata a listing cannot
+    /// carry (mtime, mode and owner set by other tools, a symlink's type on S3, a DLO's size), so
+    /// listings converge to the objects' own attributes. 0: only a lookup or open of a single
+    /// path loads them. Default 4: a folder of 1,000 files converges in well under a second on a
+    /// local server, without holding back the requests a user waits for.
+    /// </summary>
+    public int ListingMetadataParallel { get; init; } = 4;
+
     /// <summary>Owner shown for objects without uid metadata.</summary>
     public uint Uid { get; init; }
 
@@ -47,6 +56,8 @@ public sealed record FileSystemOptions
             throw new ArgumentException("RootPrefix must be empty or end with '/'.");
         if (MetadataTtl < TimeSpan.Zero || NegativeTtl < TimeSpan.Zero)
             throw new ArgumentException("cache TTLs cannot be negative");
+        if (ListingMetadataParallel is < 0 or > 64)
+            throw new ArgumentException("ListingMetadataParallel must be between 0 and 64");
         if (MaxCachedEntries < 1000)
             throw new ArgumentException("the metadata cache needs at least 1000 entries");
         ReadAhead.Validate();

@@ -26,6 +26,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly RangeFetcher _fetcher;
     private readonly MetadataLoader _metadata;
+    private readonly ListingConvergence? _convergence;
     private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
@@ -47,6 +48,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         RootAttributes = _attributes.Directory();
         Uploads = new UploadsInProgress(_clock);
         _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>());
+        if (options.ListingMetadataParallel > 0)
+            _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads);
     }
 
@@ -64,6 +67,23 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     /// <summary>Metadata HEADs started ahead of a lookup (for tests).</summary>
     public long MetadataLoadedAhead => _metadata.LoadedAhead;
+
+    /// <summary>Folders whose files are still being HEADed in the background (0 when every listing has converged).</summary>
+    public long ListingsConverging => _convergence?.Pending ?? 0;
+
+    /// <summary>
+    /// Raised (on a background thread) when a path turns out other than it was shown: its own
+    /// metadata, loaded after its folder was listed, gives other times, mode, size or kind. A
+    /// door drops what it told the kernel about the path.
+    /// </summary>
+    public event Action<NodeChange>? NodeChanged;
+
+    private void OnListedFileLoaded(string path, NodeAttributes listed, NodeAttributes loaded)
+    {
+        if (WriterAttributes(path) is not null)
+            return; // this mount's own writes are what the kernel was shown
+        NodeChanged?.Invoke(new NodeChange(path, KindChanged: listed.Kind != loaded.Kind));
+    }
 
     /// <summary>Files open now.</summary>
     public int OpenFileCount => _open.Count;
@@ -94,8 +114,6 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         }
         var fetchedAt = _clock.GetUtcNow();
         var found = await FindInStoreAsync(path, cancellationToken).ConfigureAwait(false);
-        if (found is { IsDirectory: false, MetadataLoaded: false } && _cache.TryGetMetadataOf(path, found.ETag, out var sameVersion))
-            found = sameVersion; // the listing row has no metadata; this version's is known
         if (found is null)
             _cache.SetAbsent(path, fetchedAt);
         else
@@ -117,11 +135,11 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         if (WriterAttributes(path) is { } writing)
             return writing;
         if (fromListing.IsDirectory)
-            return fromListing;
+            return _cache.TryGetLoadedDirectory(path, out var folder) ? folder : fromListing;
         // Entries this mount wrote itself (metadata loaded) are kept in step with the attribute
         // cache, which also sees setattr results; a store entry is replaced only by a HEAD of the same version.
         if (_cache.TryGetAttributes(path, out var known, out _) && known is { MetadataLoaded: true }
-            && (fromListing.MetadataLoaded || known.ETag == fromListing.ETag))
+            && (fromListing.MetadataLoaded || known.IsVersion(fromListing.ETag)))
             return known;
         return !fromListing.MetadataLoaded && _cache.TryGetMetadataOf(path, fromListing.ETag, out var sameVersion) ? sameVersion : fromListing;
     }
@@ -146,18 +164,58 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             builder.Add(page);
         var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
         _cache.SetListing(path, listing);
-        if (builder.OwnMarker is { } marker && path.Length > 0)
+        _convergence?.Enqueue(path);
+        if (builder.OwnMarker is { } marker && path.Length > 0 && !_cache.TryGetLoadedDirectory(path, out _))
             _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
         return listing;
     }
 
     /// <summary>
-    /// Asks the store what "path" is with one delimited listing of the key as a prefix: it shows
-    /// the object "key" and the folder "key/" together, where HEAD would need two requests.
+    /// Asks the store what "path" is: a HEAD of the key, for the object's own metadata (mtime,
+    /// mode, a symlink's type, a DLO's real size: a listing row has none of them), and a
+    /// delimited listing with the key as prefix, which shows whether "key/" is a folder. Both at
+    /// once, so a lookup costs one round trip.
     /// </summary>
     private async Task<NodeAttributes?> FindInStoreAsync(string path, CancellationToken cancellationToken)
     {
         var key = _namespace.KeyOf(path);
+        var head = _store.HeadAsync(key, cancellationToken);
+        var marker = _store.HeadAsync(_namespace.DirectoryMarkerOf(path), cancellationToken); // a folder's own mode and times
+        var listed = ListAroundAsync(key, cancellationToken);
+        try
+        {
+            await Task.WhenAll(head, marker, listed).ConfigureAwait(false);
+        }
+        catch
+        {
+            // all are awaited so none fails unobserved; the first failure is the answer
+        }
+        var (isFolder, row) = await listed.ConfigureAwait(false);
+        var info = await head.ConfigureAwait(false);
+        var folderMarker = await marker.ConfigureAwait(false);
+        if (isFolder || folderMarker is not null)
+        {
+            var hidden = info ?? row;
+            if (hidden is not null && !DirectoryMarkers.HasDirectoryContentType(hidden))
+                DirectoryListingBuilder.LogHiddenFile(_logger, hidden.Key);
+            return folderMarker is null ? _attributes.Directory() : _attributes.Directory(folderMarker.LastModified, folderMarker.Metadata);
+        }
+        if (info is null)
+            return null; // a listing row without an object: deleted since (listings lag behind)
+        if (DirectoryMarkers.HasDirectoryContentType(info))
+            return _attributes.Directory(info.LastModified);
+        if (PathNames.WhyNotAName(path[(path.LastIndexOf('/') + 1)..]) is not null)
+            return null;
+        var attributes = _attributes.File(info, metadataLoaded: true);
+        return row is not null && row.ETag != info.ETag ? attributes with { ListingETag = row.ETag } : attributes;
+    }
+
+    /// <summary>
+    /// One delimited listing from "key": whether "key/" is a folder (a common prefix or a
+    /// marker), and the row of the object "key" itself when there is one.
+    /// </summary>
+    private async Task<(bool IsFolder, ObjectInfo? Row)> ListAroundAsync(string key, CancellationToken cancellationToken)
+    {
         var folder = key + "/";
         ObjectInfo? file = null;
         string? token = null;
@@ -165,17 +223,13 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             var page = await _store.ListAsync(new ListRequest(key, "/", token), cancellationToken).ConfigureAwait(false);
             if (page.CommonPrefixes.Contains(folder, StringComparer.Ordinal))
-                return DirectoryAt(file);
+                return (true, file);
             foreach (var info in page.Objects)
             {
                 if (info.Key == folder)
-                    return DirectoryAt(file);
+                    return (true, file);
                 if (info.Key == key)
-                {
-                    if (DirectoryMarkers.HasDirectoryContentType(info))
-                        return _attributes.Directory(info.LastModified);
                     file = info;
-                }
             }
             var last = new[] { page.Objects.LastOrDefault()?.Key, page.CommonPrefixes.LastOrDefault() }
                 .OfType<string>().Max(Utf8Order.Instance);
@@ -184,16 +238,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             token = page.ContinuationToken;
         }
         while (token is not null);
-        return file is null || PathNames.WhyNotAName(path[(path.LastIndexOf('/') + 1)..]) is not null
-            ? null
-            : _attributes.File(file, metadataLoaded: false);
-    }
-
-    private NodeAttributes DirectoryAt(ObjectInfo? hiddenFile)
-    {
-        if (hiddenFile is not null)
-            DirectoryListingBuilder.LogHiddenFile(_logger, hiddenFile.Key);
-        return _attributes.Directory();
+        return (false, file);
     }
 
     /// <summary>
@@ -318,6 +363,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_convergence is not null)
+            await _convergence.DisposeAsync().ConfigureAwait(false);
         await CommitOpenWritersAsync().ConfigureAwait(false);
         foreach (var handle in _open.Keys)
             await ReleaseAsync(handle).ConfigureAwait(false);

@@ -21,6 +21,24 @@ public sealed record NodeAttributes(
     /// </summary>
     public DateTimeOffset? ChangeTime { get; init; }
 
+    /// <summary>
+    /// The ETag a listing shows for this version when it differs from the HEAD's: a DLO's
+    /// manifest lists as 0 bytes with its own ETag, RGW lists an SLO by its manifest. It lets a
+    /// listing row be matched with the metadata loaded for the version it stands for.
+    /// </summary>
+    public string? ListingETag { get; init; }
+
+    /// <summary>True when <paramref name="etag"/> (from a HEAD or a listing) names the version these attributes describe.</summary>
+    public bool IsVersion(string? etag) => etag is not null && (etag == ETag || etag == ListingETag);
+
+    /// <summary>
+    /// True when stat() would show something else for <paramref name="other"/>: kind, size, mode,
+    /// owner or times. The ETag alone does not count (a listing and a HEAD may spell it apart).
+    /// </summary>
+    public bool LooksDifferentFrom(NodeAttributes other) =>
+        Kind != other.Kind || Size != other.Size || Mode != other.Mode || Uid != other.Uid || Gid != other.Gid
+        || ModifiedTime != other.ModifiedTime || ChangeTime != other.ChangeTime;
+
     /// <summary>True for directories.</summary>
     public bool IsDirectory => Kind == NodeKind.Directory;
 }

@@ -64,7 +64,23 @@ public sealed class MetadataCache : IDisposable
     public bool TryGetMetadataOf(string path, string? etag, out NodeAttributes attributes)
     {
         if (etag is not null && _cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached)
-            && cached?.Value is { MetadataLoaded: true } known && known.ETag == etag)
+            && cached?.Value is { MetadataLoaded: true } known && known.IsVersion(etag))
+        {
+            attributes = known;
+            return true;
+        }
+        attributes = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// The attributes last loaded from the folder <paramref name="path"/>'s own marker object
+    /// (mode, owner and times other tools or this mount stored there), however old: a folder's
+    /// marker changes rarely, and its parent's next listing loads it again.
+    /// </summary>
+    public bool TryGetLoadedDirectory(string path, out NodeAttributes attributes)
+    {
+        if (_cache.TryGetValue(AttributesKey(path), out CachedAttributes? cached) && cached?.Value is { IsDirectory: true, MetadataLoaded: true } known)
         {
             attributes = known;
             return true;

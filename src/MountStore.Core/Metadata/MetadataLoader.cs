@@ -29,14 +29,43 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
     /// <summary>The attributes of <paramref name="path"/> with its metadata; null when the object is gone.</summary>
     public async ValueTask<NodeAttributes?> LoadAsync(string path, DirectoryListing listing, CancellationToken cancellationToken)
     {
-        var load = Start(path);
+        var load = Start(path, ListedETag(path, listing));
         LoadAhead(path, listing);
         return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<NodeAttributes?> Start(string path) => _inFlight.Run(path, () => HeadAsync(path));
+    /// <summary>
+    /// The attributes of the listed file <paramref name="path"/> with its metadata, remembered as
+    /// belonging to the version its listing row <paramref name="listed"/> shows; null when gone.
+    /// </summary>
+    public Task<NodeAttributes?> LoadListedAsync(string path, NodeAttributes listed) => Start(path, listed.ETag);
 
-    private async Task<NodeAttributes?> HeadAsync(string path)
+    /// <summary>
+    /// The attributes of the listed folder <paramref name="path"/> with what its marker object
+    /// holds (mode, owner, times); as <paramref name="listed"/> when it has no marker.
+    /// </summary>
+    public Task<NodeAttributes?> LoadListedDirectoryAsync(string path, NodeAttributes listed) =>
+        _inFlight.Run(names.DirectoryMarkerOf(path), () => HeadMarkerAsync(path, listed));
+
+    private async Task<NodeAttributes?> HeadMarkerAsync(string path, NodeAttributes listed)
+    {
+        var fetchedAt = clock.GetUtcNow();
+        var marker = await store.HeadAsync(names.DirectoryMarkerOf(path), CancellationToken.None).ConfigureAwait(false);
+        // a folder made only by the keys below it has nothing more to show than its listing did
+        var loaded = marker is null ? listed with { MetadataLoaded = true } : attributes.Directory(marker.LastModified, marker.Metadata);
+        cache.SetAttributes(path, loaded, fetchedAt);
+        return loaded;
+    }
+
+    private static string? ListedETag(string path, DirectoryListing listing)
+    {
+        var parent = PathNames.ParentOf(path);
+        return listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes.ETag;
+    }
+
+    private Task<NodeAttributes?> Start(string path, string? listedETag) => _inFlight.Run(path, () => HeadAsync(path, listedETag));
+
+    private async Task<NodeAttributes?> HeadAsync(string path, string? listedETag)
     {
         var fetchedAt = clock.GetUtcNow();
         var info = await store.HeadAsync(names.KeyOf(path), CancellationToken.None).ConfigureAwait(false);
@@ -46,6 +75,8 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
             return null;
         }
         var loaded = attributes.File(info, metadataLoaded: true);
+        if (listedETag is not null && listedETag != loaded.ETag)
+            loaded = loaded with { ListingETag = listedETag };
         cache.SetAttributes(path, loaded, fetchedAt);
         return loaded;
     }
@@ -68,18 +99,18 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
             if (cache.TryGetAttributes(sibling, out var known, out _) && known is { MetadataLoaded: true })
                 continue;
             queued++;
-            _ = LoadOneAheadAsync(sibling);
+            _ = LoadOneAheadAsync(sibling, entry.Attributes.ETag);
         }
     }
 
-    private async Task LoadOneAheadAsync(string path)
+    private async Task LoadOneAheadAsync(string path, string? listedETag)
     {
         if (!await _aheadSlots.WaitAsync(0).ConfigureAwait(false))
             return; // enough in flight already: the lookup will load it when it comes
         try
         {
             Interlocked.Increment(ref _loadedAhead);
-            await Start(path).ConfigureAwait(false);
+            await Start(path, listedETag).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -45,10 +45,13 @@ public sealed class KeystoneLongListingTests
 
     private static string KeyOf(int n) => $"obj-{n:D6}";
 
-    /// <summary>The 20,000 objects, created once and kept between runs like the contract's paging set.</summary>
+    /// <summary>
+    /// The 20,000 objects, created once and kept between runs like the contract's paging set,
+    /// in the same account but not through Keystone (see <see cref="LocalKeystone.BulkSwiftStoreAsync"/>).
+    /// </summary>
     private static async Task EnsureObjectsAsync(LocalKeystone keystone)
     {
-        using var store = await keystone.SwiftStoreAsync(Container);
+        using var store = await keystone.BulkSwiftStoreAsync(Container);
         await KeptObjectSet.EnsureAsync(store, "obj-", Enumerable.Range(0, Objects).Select(KeyOf), _ => [1]);
     }
 
