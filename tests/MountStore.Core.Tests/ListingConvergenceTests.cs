@@ -146,6 +146,31 @@ public sealed class ListingConvergenceTests
     }
 
     [Fact]
+    public async Task A_folder_removed_while_it_converges_is_not_headed_file_by_file()
+    {
+        async Task<int> HeadsOfRemovingATreeAsync(int listingMetadata)
+        {
+            var before = _store.CountOf(StoreCall.Head);
+            for (var i = 0; i < 200; i++)
+                await _memory.PutTextAsync($"tree/f{i:D3}", "x");
+            await using var fs = Mount(listingMetadata);
+            // rm -r: list, then unlink one by one, as fast as the store answers
+            var listing = await fs.ListDirectoryAsync("tree", CancellationToken.None);
+            foreach (var entry in listing.Entries)
+                await fs.UnlinkAsync("tree/" + entry.Name, CancellationToken.None);
+            await ConvergedAsync(fs);
+            return _store.CountOf(StoreCall.Head) - before;
+        }
+
+        _store.Delay(StoreCall.Delete, TimeSpan.FromMilliseconds(5)); // a store's latency: rm -r takes a while
+        var withoutConvergence = await HeadsOfRemovingATreeAsync(listingMetadata: 0);
+        var withConvergence = await HeadsOfRemovingATreeAsync(listingMetadata: 4);
+
+        // at most the few sent before the first unlink
+        Assert.InRange(withConvergence - withoutConvergence, 0, 4);
+    }
+
+    [Fact]
     public async Task The_queue_of_folders_is_bounded_and_drops_the_oldest()
     {
         for (var i = 0; i < 4; i++)

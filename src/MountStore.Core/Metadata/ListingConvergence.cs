@@ -17,6 +17,9 @@ namespace MountStore.Core.Metadata;
 /// moment later) without the listing itself waiting for a HEAD per object.
 /// </summary>
 /// <remarks>
+/// It gives way to changes: while the mount is creating, deleting or renaming (`rm -r`,
+/// `tar -x`, `cp -r` list folders as they go), it waits for a quiet second, and it skips entries
+/// gone from the cached listing by then, so a tree being removed is not HEADed file by file.
 /// Memory: the queue holds folder paths, at most <see cref="QueueCapacity"/>; a listing is taken
 /// from the cache when its turn comes (one evicted meanwhile is skipped). When folders are listed
 /// faster than they converge, the oldest waiting one is dropped: lookups and opens still load
@@ -26,6 +29,11 @@ public sealed class ListingConvergence : IAsyncDisposable
 {
     /// <summary>Most folders waiting for their turn.</summary>
     public const int QueueCapacity = 256;
+
+    /// <summary>How long the mount must have made no change before a HEAD is sent.</summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(1);
+
+    private long _lastChange;
 
     private readonly MetadataLoader _loader;
     private readonly MetadataCache _cache;
@@ -60,6 +68,20 @@ public sealed class ListingConvergence : IAsyncDisposable
 
     /// <summary>Folders queued or being worked on now (0: everything listed so far has converged).</summary>
     public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>Notes that the mount changed something now (created, deleted, renamed): background HEADs wait.</summary>
+    public void NoteChange() => Volatile.Write(ref _lastChange, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    private async Task QuietAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var since = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastChange));
+            if (since >= QuietPeriod)
+                return;
+            await Task.Delay(QuietPeriod - since, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Queues the folder at <paramref name="directory"/>, whose listing was just fetched from the store.</summary>
     public void Enqueue(string directory)
@@ -100,7 +122,9 @@ public sealed class ListingConvergence : IAsyncDisposable
             if (entry.Attributes.MetadataLoaded)
                 continue;
             var path = PathNames.Join(directory, entry.Name);
-            if (entry.Attributes.IsDirectory ? _cache.TryGetLoadedDirectory(path, out _) : _cache.TryGetMetadataOf(path, entry.Attributes.ETag, out _))
+            await QuietAsync(cancellationToken).ConfigureAwait(false);
+            if (!StillListed(directory, entry)
+                || (entry.Attributes.IsDirectory ? _cache.TryGetLoadedDirectory(path, out _) : _cache.TryGetMetadataOf(path, entry.Attributes.ETag, out _)))
                 continue;
             await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             running.Add(LoadOneAsync(path, entry.Attributes));
@@ -108,6 +132,10 @@ public sealed class ListingConvergence : IAsyncDisposable
         }
         await Task.WhenAll(running).ConfigureAwait(false);
     }
+
+    /// <summary>False once the entry left the cached listing (deleted, renamed) or the listing itself expired.</summary>
+    private bool StillListed(string directory, DirectoryEntry entry) =>
+        _cache.TryGetListing(directory, out var now) && now.Find(entry.Name) is { } current && current.Attributes.ETag == entry.Attributes.ETag;
 
     private async Task LoadOneAsync(string path, NodeAttributes listed)
     {
