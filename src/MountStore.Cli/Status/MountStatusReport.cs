@@ -26,7 +26,8 @@ internal sealed record MountStatusReport(
 internal sealed record UploadReport(string Key, long BytesStored, long BytesWritten, bool Closing, DateTimeOffset StartedAt);
 
 /// <summary>Metadata cache and read-ahead memory.</summary>
-internal sealed record CacheReport(long Hits, long Misses, long Entries, int MaxEntries, long ReadAheadBytesInUse, long ReadAheadBudgetBytes);
+internal sealed record CacheReport(long Hits, long Misses, long Entries, int MaxEntries, long ReadAheadBytesInUse, long ReadAheadBudgetBytes,
+    long FoldersConverging = 0, long LoadedInBackground = 0, long CorrectedInBackground = 0);
 
 /// <summary>Store operations of one kind since the mount started.</summary>
 internal sealed record RequestReport(string Operation, long Count, long Errors);

@@ -71,6 +71,12 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// <summary>Folders whose files are still being HEADed in the background (0 when every listing has converged).</summary>
     public long ListingsConverging => _convergence?.Pending ?? 0;
 
+    /// <summary>Files and folders whose own metadata was loaded in the background after a listing.</summary>
+    public long MetadataLoadedInBackground => _convergence?.Loaded ?? 0;
+
+    /// <summary>Of those, how many differed from what their listing showed.</summary>
+    public long MetadataCorrectedInBackground => _convergence?.Changed ?? 0;
+
     /// <summary>
     /// Raised (on a background thread) when a path turns out other than it was shown: its own
     /// metadata, loaded after its folder was listed, gives other times, mode, size or kind. A
