@@ -87,7 +87,7 @@ public sealed partial class MountedFileSystem
     /// </summary>
     private void Removed(string path, bool directory)
     {
-        _convergence?.NoteChange();
+        _convergence?.NoteForegroundWork();
         _symlinkTargets.TryRemove(path, out _);
         if (directory)
             _cache.InvalidateTree(path);

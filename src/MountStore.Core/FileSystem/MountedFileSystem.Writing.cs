@@ -281,7 +281,7 @@ public sealed partial class MountedFileSystem
     /// <summary>Puts (or replaces) <paramref name="path"/> in its parent's cached listing.</summary>
     private void ShowInParent(string path, NodeAttributes attributes)
     {
-        _convergence?.NoteChange();
+        _convergence?.NoteForegroundWork();
         var parent = PathNames.ParentOf(path);
         var name = parent.Length == 0 ? path : path[(parent.Length + 1)..];
         _cache.UpdateListing(parent, listing => listing.With(new DirectoryEntry(name, attributes)));

@@ -163,6 +163,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     private async Task<DirectoryListing> FetchListingAsync(string path)
     {
+        _convergence?.NoteForegroundWork();
         var fetchedAt = _clock.GetUtcNow();
         var prefix = _namespace.DirectoryPrefixOf(path);
         var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
@@ -170,6 +171,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             builder.Add(page);
         var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
         _cache.SetListing(path, listing);
+        _convergence?.NoteForegroundWork();
         _convergence?.Enqueue(path);
         if (builder.OwnMarker is { } marker && path.Length > 0 && !_cache.TryGetLoadedDirectory(path, out _))
             _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);

