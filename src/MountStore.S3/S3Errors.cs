@@ -1,7 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 
 namespace MountStore.S3;

@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 
 namespace MountStore.S3;

@@ -4,7 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 
 namespace MountStore.S3;
@@ -46,33 +46,22 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     /// <summary>
     /// Runs one SDK call under the retry pipeline; SDK errors become retryable failures or
-    /// typed store errors, and running out of retries is logged once, here.
+    /// typed store errors; the pipeline gives up the same way for every store.
     /// </summary>
-    internal async Task<T> RunAsync<T>(RequestKind kind, string operation, string? key, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        try
+    internal Task<T> RunAsync<T>(RequestKind kind, string operation, string? key, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        _pipeline.RunAsync(kind, operation, key, async ct =>
         {
-            return await _pipeline.ExecuteAsync(kind, key is null ? operation : $"{operation} '{key}'", async ct =>
+            try
             {
-                try
-                {
-                    return await call(ct).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not ObjectStoreException && !ct.IsCancellationRequested)
-                {
-                    var mapped = S3Errors.Classify(e, operation, key, _options.Bucket);
-                    if (ReferenceEquals(mapped, e)) throw;
-                    throw mapped;
-                }
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not ObjectStoreException && !cancellationToken.IsCancellationRequested)
-        {
-            var typed = StoreRetryPipeline.GiveUp(e, operation, key, _pipeline.MaxAttempts);
-            if (typed is StoreUnavailableException) _logger.LogError("{Error}", typed.Message);
-            throw typed;
-        }
-    }
+                return await call(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not ObjectStoreException && !ct.IsCancellationRequested)
+            {
+                var mapped = S3Errors.Classify(e, operation, key, _options.Bucket);
+                if (ReferenceEquals(mapped, e)) throw;
+                throw mapped;
+            }
+        }, cancellationToken);
 
     /// <inheritdoc />
     public async Task VerifyAccessAsync(CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Amazon.S3;
 using Amazon.S3.Model;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 
 namespace MountStore.S3;

@@ -1,4 +1,4 @@
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 
 namespace MountStore.S3;
 

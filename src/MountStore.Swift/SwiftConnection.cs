@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 using MountStore.Swift.Auth;
 
@@ -30,56 +30,41 @@ internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session,
     /// refuses every token for up to a minute. So it is retried like a 5xx, after the pipeline's
     /// backoff and with another login each time, and only when that runs out is it final.
     /// </remarks>
-    public async Task<HttpResponseMessage> SendAsync(
+    public Task<HttpResponseMessage> SendAsync(
         RequestKind kind, string operation, string? key, Func<Uri, HttpRequestMessage> build,
         CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var freshTokensRefused = 0;
-        try
+        return pipeline.RunAsync(kind, operation, key, async ct =>
         {
-            return await pipeline.ExecuteAsync(kind, key is null ? operation : $"{operation} '{key}'", async ct =>
+            var token = await session.GetTokenAsync(ct).ConfigureAwait(false);
+            var loggedIn = false;
+            while (true)
             {
-                var token = await session.GetTokenAsync(ct).ConfigureAwait(false);
-                var loggedIn = false;
-                while (true)
+                using var request = build(token.StorageUrl);
+                request.Headers.TryAddWithoutValidation("X-Auth-Token", token.Token);
+                var response = await http.SendAsync(request, completion, ct).ConfigureAwait(false);
+                if ((int)response.StatusCode == 401)
                 {
-                    using var request = build(token.StorageUrl);
-                    request.Headers.TryAddWithoutValidation("X-Auth-Token", token.Token);
-                    var response = await http.SendAsync(request, completion, ct).ConfigureAwait(false);
-                    if ((int)response.StatusCode == 401)
+                    response.Dispose();
+                    if (!session.Authenticator.CanRenew) throw PreAuthenticatedToken.Rejected(operation, key, 401);
+                    if (loggedIn)
                     {
-                        response.Dispose();
-                        if (!session.Authenticator.CanRenew) throw PreAuthenticatedToken.Rejected(operation, key, 401);
-                        if (loggedIn)
-                        {
-                            freshTokensRefused++;
-                            logger.LogWarning("{Operation} '{Key}': the store refused a token {Authenticator} had just issued; retrying after a pause " +
-                                              "(the server's token cache or Keystone may be overloaded)", operation, key, session.Authenticator.Description);
-                            // the next attempt starts from this token, finds it refused and logs in again
-                            throw new TransientStoreException(401, "a freshly issued token was refused");
-                        }
-                        loggedIn = true;
-                        token = await session.ReplaceRejectedAsync(token, ct).ConfigureAwait(false);
-                        continue;
+                        freshTokensRefused++;
+                        logger.LogWarning("{Operation} '{Key}': the store refused a token {Authenticator} had just issued; retrying after a pause " +
+                                          "(the server's token cache or Keystone may be overloaded)", operation, key, session.Authenticator.Description);
+                        // the next attempt starts from this token, finds it refused and logs in again
+                        throw new TransientStoreException(401, "a freshly issued token was refused", attempts => new AuthenticationFailedException(operation, key, 401,
+                            $"refused even with a fresh token from {session.Authenticator.Description}, {freshTokensRefused} times over {attempts} attempts; " +
+                            "check that the credentials may use this account, and the server's token cache or Keystone"));
                     }
-                    SwiftHttp.ThrowIfTransient(response);
-                    return response;
+                    loggedIn = true;
+                    token = await session.ReplaceRejectedAsync(token, ct).ConfigureAwait(false);
+                    continue;
                 }
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TransientStoreException e) when (e.StatusCode == 401 && !cancellationToken.IsCancellationRequested)
-        {
-            var typed = new AuthenticationFailedException(operation, key, 401,
-                $"refused even with a fresh token from {session.Authenticator.Description}, {freshTokensRefused} times over {pipeline.MaxAttempts} attempts; " +
-                "check that the credentials may use this account, and the server's token cache or Keystone", e);
-            logger.LogError("{Error}", typed.Message);
-            throw typed;
-        }
-        catch (Exception e) when (e is not ObjectStoreException && !cancellationToken.IsCancellationRequested)
-        {
-            var typed = StoreRetryPipeline.GiveUp(e, operation, key, pipeline.MaxAttempts);
-            if (typed is StoreUnavailableException) logger.LogError("{Error}", typed.Message);
-            throw typed;
-        }
+                SwiftHttp.ThrowIfTransient(response);
+                return response;
+            }
+        }, cancellationToken);
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 using MountStore.Swift.Auth;
 

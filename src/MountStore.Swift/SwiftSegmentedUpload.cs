@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Core.Storage;
 
 namespace MountStore.Swift;

@@ -1,4 +1,4 @@
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.Swift.Auth;
 
 namespace MountStore.Swift;

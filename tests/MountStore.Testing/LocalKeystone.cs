@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.S3;
 using MountStore.Swift;
 using MountStore.Swift.Auth;

@@ -1,4 +1,4 @@
-using MountStore.Core.Resilience;
+using MountStore.Resilience;
 using MountStore.S3;
 using MountStore.Swift;
 using MountStore.Swift.Auth;

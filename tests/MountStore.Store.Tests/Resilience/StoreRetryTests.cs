@@ -14,7 +14,7 @@ public sealed class StoreRetryTests() : ContainerTestBase("mountstore-retry"), I
 
     public static TheoryData<string> Stores => new() { "swift", "s3" };
 
-    private IObjectStore Create(string kind, FaultInjectingHandler faults, MountStore.Core.Resilience.RetryOptions? retry = null) =>
+    private IObjectStore Create(string kind, FaultInjectingHandler faults, MountStore.Resilience.RetryOptions? retry = null) =>
         kind == "swift" ? LocalSwiftServer.SwiftStore(Container, faults, retry: retry) : LocalSwiftServer.S3Store(Container, faults, retry: retry);
 
     private static bool IsPartUpload(HttpRequestMessage r) =>

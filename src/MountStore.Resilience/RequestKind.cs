@@ -1,4 +1,4 @@
-namespace MountStore.Core.Resilience;
+namespace MountStore.Resilience;
 
 /// <summary>Which per-attempt timeout applies to a request.</summary>
 public enum RequestKind

@@ -1,4 +1,4 @@
-namespace MountStore.Core.Resilience;
+namespace MountStore.Resilience;
 
 /// <summary>How hard a store tries before it gives up. Defaults suit a cloud store over the internet.</summary>
 public sealed record RetryOptions

@@ -6,12 +6,13 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace MountStore.Core.Resilience;
+namespace MountStore.Resilience;
 
 /// <summary>
 /// The one retry pipeline of a store: exponential backoff with jitter on 5xx, 429, timeouts and
 /// connection resets, and a per-attempt timeout chosen by <see cref="RequestKind"/>. Each retry is
-/// logged at debug; giving up is the caller's to report, as a typed error that names the object.
+/// logged at debug; giving up is logged as an error and thrown as a typed error that names the
+/// object (<see cref="RunAsync"/>), the same way for every store.
 /// </summary>
 public sealed class StoreRetryPipeline
 {
@@ -20,12 +21,14 @@ public sealed class StoreRetryPipeline
 
     private readonly ResiliencePipeline _pipeline;
     private readonly RetryOptions _options;
+    private readonly ILogger _logger;
     private long _retries;
 
     /// <summary>Builds the pipeline from <paramref name="options"/>.</summary>
     public StoreRetryPipeline(RetryOptions options, ILogger logger, TimeProvider? time = null)
     {
         _options = options.Validated();
+        _logger = logger;
         var builder = new ResiliencePipelineBuilder { TimeProvider = time ?? TimeProvider.System };
         builder.AddRetry(new RetryStrategyOptions
         {
@@ -57,6 +60,28 @@ public sealed class StoreRetryPipeline
 
     /// <summary>Retries made since this pipeline was built (for status and tests).</summary>
     public long RetryCount => Interlocked.Read(ref _retries);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it succeeds, fails for good, or retries run out, and
+    /// then throws what callers catch: the typed <see cref="ObjectStoreException"/> an attempt
+    /// threw, or, for failures that outlasted the retries, the error they give up with (logged
+    /// once, naming <paramref name="operation"/> and <paramref name="key"/>). A cancellation the
+    /// caller asked for passes through as it is.
+    /// </summary>
+    public async Task<T> RunAsync<T>(RequestKind kind, string operation, string? key, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecuteAsync(kind, key is null ? operation : $"{operation} '{key}'", attempt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not ObjectStoreException && !cancellationToken.IsCancellationRequested)
+        {
+            var typed = GiveUp(e, operation, key, MaxAttempts);
+            if (typed is ObjectStoreException and not ObjectNotFoundException)
+                _logger.LogError("{Error}", typed.Message);
+            throw typed;
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="attempt"/> until it succeeds, fails for good, or retries run out.
@@ -112,6 +137,7 @@ public sealed class StoreRetryPipeline
         return e switch
         {
             ObjectStoreException typed => typed,
+            TransientStoreException { WhenRetriesRunOut: { } final } => final(attempts),
             TransientStoreException t => new StoreUnavailableException(operation, key, t.StatusCode,
                 $"the store kept failing after {attempts} attempts ({t.Message}); try again later", e),
             TimeoutRejectedException => new StoreUnavailableException(operation, key, null,
