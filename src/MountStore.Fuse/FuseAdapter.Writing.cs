@@ -1,6 +1,7 @@
 using System.Buffers;
 using MountStore.Core.FileSystem;
 using MountStore.Fuse.Native;
+using MountStore.Core.Model;
 
 namespace MountStore.Fuse;
 

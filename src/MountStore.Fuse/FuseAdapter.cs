@@ -6,6 +6,7 @@ using MountStore.Core.FileSystem;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Fuse.Native;
+using MountStore.Core.Model;
 
 namespace MountStore.Fuse;
 

@@ -4,6 +4,7 @@ using MountStore.Core.Storage;
 using MountStore.Core.Writing;
 using MountStore.Testing;
 using static MountStore.Testing.FaultInjectingObjectStore;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Tests;
 

@@ -5,6 +5,7 @@ using MountStore.Core.Namespace;
 using MountStore.Core.Storage;
 using MountStore.Testing;
 using static MountStore.Testing.FaultInjectingObjectStore;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Tests;
 
@@ -179,7 +180,7 @@ public sealed class ListingConvergenceTests
         var names = new ObjectNamespace("");
         var options = new FileSystemOptions();
         using var cache = new MetadataCache(100_000, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5), _clock);
-        var loader = new MetadataLoader(_store, names, new ObjectAttributes(options, Start), cache, _clock, NullLogger.Instance);
+        var loader = new MetadataLoader(_store, names, new ObjectAttributes(options.NodeDefaults, Start), cache, _clock, NullLogger.Instance);
         cache.SetListing("slow", new DirectoryListing([.. Enumerable.Range(0, 4).Select(i => new DirectoryEntry($"f{i}", new NodeAttributes(NodeKind.File, 1, 420, 0, 0, Start, $"e{i}", false)))], Start));
         await using var convergence = new ListingConvergence(loader, cache, 1, (_, _, _) => { }, NullLogger.Instance);
 

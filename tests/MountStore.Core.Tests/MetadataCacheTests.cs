@@ -1,6 +1,7 @@
 using MountStore.Core.FileSystem;
 using MountStore.Core.Metadata;
 using MountStore.Testing;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Tests;
 

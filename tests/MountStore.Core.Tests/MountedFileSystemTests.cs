@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Core.FileSystem;
 using MountStore.Testing;
 using static MountStore.Testing.FaultInjectingObjectStore;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Tests;
 

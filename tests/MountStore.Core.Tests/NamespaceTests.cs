@@ -3,13 +3,14 @@ using MountStore.Core.FileSystem;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Storage;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Tests;
 
 public class NamespaceTests
 {
     private static readonly DateTimeOffset MountTime = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly ObjectAttributes Attributes = new(new FileSystemOptions { Uid = 1000, Gid = 100 }, MountTime);
+    private static readonly ObjectAttributes Attributes = new(new FileSystemOptions { Uid = 1000, Gid = 100 }.NodeDefaults, MountTime);
 
     private static ObjectInfo Object(string key, long size = 1, string? contentType = null, Dictionary<string, string>? metadata = null) =>
         new(key, size, "etag-" + key, MountTime.AddDays(1), contentType, metadata ?? new Dictionary<string, string>());

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MountStore.Core.Storage;
+using MountStore.Core.Model;
 
 namespace MountStore.Testing;
 

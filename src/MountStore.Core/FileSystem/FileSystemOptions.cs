@@ -43,6 +43,9 @@ public sealed record FileSystemOptions
     /// <summary>Permission bits of directories.</summary>
     public uint DirectoryMode { get; init; } = Convert.ToUInt32("755", 8);
 
+    /// <summary>Owner and permissions of nodes whose objects carry none.</summary>
+    public Model.NodeDefaults NodeDefaults => new(Uid, Gid, FileMode, DirectoryMode);
+
     /// <summary>Read-ahead sizes and the memory they may use.</summary>
     public Prefetch.ReadAheadOptions ReadAhead { get; init; } = new();
 

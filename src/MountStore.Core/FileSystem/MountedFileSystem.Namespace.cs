@@ -4,6 +4,7 @@ using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Storage;
 using MountStore.Core.Writing;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.FileSystem;
 

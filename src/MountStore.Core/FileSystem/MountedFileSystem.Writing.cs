@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Writing;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.FileSystem;
 
@@ -128,7 +129,7 @@ public sealed partial class MountedFileSystem
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
         var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
             ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
-        var writer = AddWriter(path, FileWriter.ForExisting(_writing, info.Key, Changed(FileMetadata.Of(attributes, info), changes), info, truncate: changes.Size == 0, preferStaging: true));
+        var writer = AddWriter(path, FileWriter.ForExisting(_writing, info.Key, Changed(FileMetadata.Of(attributes, info.Metadata), changes), info, truncate: changes.Size == 0, preferStaging: true));
         try
         {
             await writer.TruncateAsync(changes.Size!.Value, cancellationToken).ConfigureAwait(false);
@@ -150,7 +151,7 @@ public sealed partial class MountedFileSystem
         var info = await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
         var current = _attributes.File(info, metadataLoaded: true);
-        var metadata = Changed(FileMetadata.Of(current, info), changes).ToWriteOptions(info.Metadata).Metadata;
+        var metadata = Changed(FileMetadata.Of(current, info.Metadata), changes).ToWriteOptions(info.Metadata).Metadata;
         var updated = await _store.CopyAsync(key, key, metadata, cancellationToken).ConfigureAwait(false);
         var attributes = _attributes.File(updated, metadataLoaded: true);
         _cache.SetAttributes(path, attributes, _clock.GetUtcNow()); // known as of now: newer than any HEAD in flight

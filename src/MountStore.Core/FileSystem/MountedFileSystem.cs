@@ -6,6 +6,7 @@ using MountStore.Core.Namespace;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
 using MountStore.Core.Writing;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.FileSystem;
 
@@ -41,7 +42,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<MountedFileSystem>();
         _namespace = new ObjectNamespace(options.RootPrefix);
-        _attributes = new ObjectAttributes(options, _clock.GetUtcNow());
+        _attributes = new ObjectAttributes(options.NodeDefaults, _clock.GetUtcNow());
         _cache = new MetadataCache(options.MaxCachedEntries, options.MetadataTtl, options.NegativeTtl, _clock);
         ReadBuffers = new ReadBufferPool(options.ReadAhead.TotalBudgetBytes);
         _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
@@ -281,7 +282,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             info ??= await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
                 ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
-            writer = AddWriter(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info), info, mode.Truncate, preferStaging: mode.Read));
+            writer = AddWriter(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info.Metadata), info, mode.Truncate, preferStaging: mode.Read));
             if (mode.Truncate)
                 attributes = AttributesOf(writer);
         }

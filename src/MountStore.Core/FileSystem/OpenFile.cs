@@ -1,3 +1,4 @@
+using MountStore.Core.Model;
 namespace MountStore.Core.FileSystem;
 
 /// <summary>An open file: the handle number the kernel passes back, and the attributes it was opened with.</summary>

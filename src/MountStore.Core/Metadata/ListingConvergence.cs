@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Namespace;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Metadata;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 using MountStore.Core.FileSystem;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Metadata;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Metadata;
 using MountStore.Core.Storage;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Namespace;
 

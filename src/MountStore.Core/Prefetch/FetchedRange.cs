@@ -1,3 +1,4 @@
+using MountStore.Core.Memory;
 namespace MountStore.Core.Prefetch;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using MountStore.Core.Memory;
 
 namespace MountStore.Core.Prefetch;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Storage;
+using MountStore.Core.Model;
 
 namespace MountStore.Core.Writing;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MountStore.Core.Activity;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
+using MountStore.Core.Memory;
 
 namespace MountStore.Core.Writing;
 

@@ -1,4 +1,5 @@
 using MountStore.Core.Prefetch;
+using MountStore.Core.Memory;
 
 namespace MountStore.Core.Writing;
 

@@ -1,4 +1,5 @@
 using MountStore.Core.Storage;
+using MountStore.Core.Model;
 
 namespace MountStore.Store.Tests.Core;
 

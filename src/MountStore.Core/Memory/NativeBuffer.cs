@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 
-namespace MountStore.Core.Prefetch;
+namespace MountStore.Core.Memory;
 
 /// <summary>
 /// A read-ahead buffer outside the GC heap. Multi-megabyte arrays would live on the large object

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MountStore.Core.Namespace;
+namespace MountStore.Core.Model;
 
 /// <summary>Which key components can be file names, and how paths are joined.</summary>
 public static class PathNames

@@ -1,4 +1,4 @@
-namespace MountStore.Core.FileSystem;
+namespace MountStore.Core.Model;
 
 /// <summary>A path whose attributes changed from what the filesystem had shown for it.</summary>
 /// <param name="Path">The path, relative to the mount root.</param>

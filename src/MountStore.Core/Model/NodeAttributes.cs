@@ -1,4 +1,4 @@
-namespace MountStore.Core.FileSystem;
+namespace MountStore.Core.Model;
 
 /// <summary>
 /// What stat() shows for one path. <see cref="MetadataLoaded"/> says whether the object's own

@@ -1,4 +1,4 @@
-namespace MountStore.Core.FileSystem;
+namespace MountStore.Core.Model;
 
 /// <summary>What a setattr asks to change; null fields stay as they are.</summary>
 /// <param name="Size">New length (truncate).</param>

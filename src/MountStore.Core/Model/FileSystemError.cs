@@ -1,4 +1,4 @@
-namespace MountStore.Core.FileSystem;
+namespace MountStore.Core.Model;
 
 /// <summary>What went wrong in a filesystem operation, in POSIX terms; the FUSE layer maps it to an errno.</summary>
 public enum FileSystemError

@@ -1,4 +1,4 @@
-namespace MountStore.Core.FileSystem;
+namespace MountStore.Core.Model;
 
 /// <summary>How a file is opened, from open(2)'s flags.</summary>
 /// <param name="Read">The handle may read (O_RDONLY or O_RDWR).</param>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MountStore.Core.Storage;
+namespace MountStore.Core.Model;
 
 /// <summary>
 /// Compares keys by their UTF-8 bytes, the order Swift and S3 list in. String.CompareOrdinal

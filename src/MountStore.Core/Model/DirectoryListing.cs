@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Storage;
 
-namespace MountStore.Core.Metadata;
+namespace MountStore.Core.Model;
 
 /// <summary>One entry of a directory: its name and what stat() shows for it.</summary>
 public sealed record DirectoryEntry(string Name, NodeAttributes Attributes);

@@ -1,4 +1,4 @@
-namespace MountStore.Core.FileSystem;
+namespace MountStore.Core.Model;
 
 /// <summary>What a path is on the mount.</summary>
 public enum NodeKind
