@@ -17,7 +17,7 @@ internal sealed partial class FuseAdapter
         try
         {
             path = ChildPath(parent, name);
-            var opened = await _fs.CreateAsync(path, mode & 0xFFF, OpenMode.FromFlags(info.Flags), CancellationToken.None).ConfigureAwait(false);
+            var opened = await _fs.CreateAsync(path, mode & FileModeBits.Permissions, OpenFlags.Decode(info.Flags), CancellationToken.None).ConfigureAwait(false);
             info.Handle = opened.Handle;
             var entry = Entry(_inodes.Remember(path), opened.Attributes);
             if (FuseReply.Create(request, entry, info) != 0)
@@ -72,7 +72,7 @@ internal sealed partial class FuseAdapter
                 throw StaleInode(inode);
             var changes = new AttributeChanges(
                 Size: (toSet & SetSize) != 0 ? changed.Size : null,
-                Permissions: (toSet & SetMode) != 0 ? changed.Mode & 0xFFF : null,
+                Permissions: (toSet & SetMode) != 0 ? changed.Mode & FileModeBits.Permissions : null,
                 Uid: (toSet & SetUid) != 0 ? changed.Uid : null,
                 Gid: (toSet & SetGid) != 0 ? changed.Gid : null,
                 ModifiedTime: (toSet & SetModifiedTimeNow) != 0 ? DateTimeOffset.UtcNow
@@ -87,7 +87,7 @@ internal sealed partial class FuseAdapter
     }
 
     private Task MakeDirectoryAsync(nint request, ulong parent, string name, uint mode) =>
-        NewEntryAsync(request, parent, name, "mkdir", path => _fs.MakeDirectoryAsync(path, mode & 0xFFF, CancellationToken.None));
+        NewEntryAsync(request, parent, name, "mkdir", path => _fs.MakeDirectoryAsync(path, mode & FileModeBits.Permissions, CancellationToken.None));
 
     private Task MakeNodeAsync(nint request, ulong parent, string name, uint mode) =>
         NewEntryAsync(request, parent, name, "mknod", path => _fs.MakeNodeAsync(path, mode, CancellationToken.None));

@@ -242,7 +242,7 @@ internal sealed partial class FuseAdapter
         {
             if (path is null)
                 throw StaleInode(inode);
-            var opened = await _fs.OpenAsync(path, OpenMode.FromFlags(info.Flags), CancellationToken.None).ConfigureAwait(false);
+            var opened = await _fs.OpenAsync(path, OpenFlags.Decode(info.Flags), CancellationToken.None).ConfigureAwait(false);
             info.Handle = opened.Handle;
             info.KeepCache = _inodes.KeepsCacheOf(inode, opened.Attributes.ETag);
             // The kernel may hold attributes from a listing: no object metadata, maybe a size
@@ -307,12 +307,11 @@ internal sealed partial class FuseAdapter
 
     private static Stat ToStat(ulong inode, NodeAttributes attributes)
     {
-        const uint directoryType = 0x4000, regularType = 0x8000, symlinkType = 0xA000; // S_IFDIR, S_IFREG, S_IFLNK
         var time = Timespec.From(attributes.ModifiedTime);
         return new Stat
         {
             Inode = inode,
-            Mode = attributes.Kind switch { NodeKind.Directory => directoryType, NodeKind.Symlink => symlinkType, _ => regularType } | attributes.Mode,
+            Mode = FileModeBits.Mode(attributes.Kind, attributes.Mode),
             LinkCount = attributes.IsDirectory ? 2UL : 1UL,
             Uid = attributes.Uid,
             Gid = attributes.Gid,

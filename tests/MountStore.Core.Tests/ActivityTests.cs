@@ -30,7 +30,7 @@ public sealed class ActivityTests : IAsyncDisposable
     [Fact]
     public async Task An_upload_shows_bytes_written_and_whole_parts_stored_while_the_file_is_open_and_leaves_the_list_on_close()
     {
-        var file = await _fs.CreateAsync("big.bin", 420, new OpenMode(false, true, false), CancellationToken.None);
+        var file = await _fs.CreateAsync("big.bin", 420, OpenIntent.WriteOnly, CancellationToken.None);
         var chunk = new byte[1 << 20];
         for (var i = 0; i < 17; i++)
             await _fs.WriteAsync(file.Handle, (long)i << 20, chunk, CancellationToken.None);
@@ -57,7 +57,7 @@ public sealed class ActivityTests : IAsyncDisposable
     public async Task A_failed_upload_leaves_the_list_and_counts_as_abandoned_with_the_failed_request_counted()
     {
         _faults.FailFrom(StoreCall.Put, 1);
-        var file = await _fs.CreateAsync("small.txt", 420, new OpenMode(false, true, false), CancellationToken.None);
+        var file = await _fs.CreateAsync("small.txt", 420, OpenIntent.WriteOnly, CancellationToken.None);
         await _fs.WriteAsync(file.Handle, 0, "hello"u8.ToArray(), CancellationToken.None);
         await Assert.ThrowsAnyAsync<Exception>(async () => await _fs.FlushAsync(file.Handle, CancellationToken.None));
         await _fs.ReleaseAsync(file.Handle);

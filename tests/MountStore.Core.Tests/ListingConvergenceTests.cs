@@ -37,7 +37,7 @@ public sealed class ListingConvergenceTests
 
     private static async Task<byte[]> ReadAllAsync(MountedFileSystem fs, string path)
     {
-        var opened = await fs.OpenAsync(path, OpenMode.ReadOnly, CancellationToken.None);
+        var opened = await fs.OpenAsync(path, OpenIntent.ReadOnly, CancellationToken.None);
         try
         {
             using var all = new MemoryStream();

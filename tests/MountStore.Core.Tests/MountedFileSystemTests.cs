@@ -121,7 +121,7 @@ public class MountedFileSystemTests
         Assert.Equal(Convert.ToUInt32("600", 8), looked.Mode);
         Assert.Equal(2, _store.CountOf(StoreCall.Head)); // "f.csv", and "f.csv/" in case it were a folder
 
-        var opened = await fs.OpenAsync("f.csv", OpenMode.ReadOnly, CancellationToken.None);
+        var opened = await fs.OpenAsync("f.csv", OpenIntent.ReadOnly, CancellationToken.None);
         Assert.Equal(looked.ModifiedTime, opened.Attributes.ModifiedTime);
         Assert.Equal(2, _store.CountOf(StoreCall.Head)); // the lookup just before the open asked
         var buffer = new byte[16];
@@ -129,7 +129,7 @@ public class MountedFileSystemTests
         await fs.ReleaseAsync(opened.Handle);
 
         _clock.Advance(TimeSpan.FromSeconds(31));
-        var again = await fs.OpenAsync("f.csv", OpenMode.ReadOnly, CancellationToken.None);
+        var again = await fs.OpenAsync("f.csv", OpenIntent.ReadOnly, CancellationToken.None);
         Assert.Equal(4, _store.CountOf(StoreCall.Head)); // close-to-open: looked up again after the TTL, and the open trusts that
         await fs.ReleaseAsync(again.Handle);
         Assert.Equal(0, fs.OpenFileCount);
@@ -143,7 +143,7 @@ public class MountedFileSystemTests
         await fs.GetAttributesAsync("gone", CancellationToken.None);
         await _memory.DeleteAsync("gone", CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(31));
-        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("gone", OpenMode.ReadOnly, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("gone", OpenIntent.ReadOnly, CancellationToken.None));
         Assert.Equal(FileSystemError.NotFound, error.Error);
     }
 
@@ -152,7 +152,7 @@ public class MountedFileSystemTests
     {
         await _memory.PutTextAsync("f", "x");
         await using var fs = Mount(readOnly: true);
-        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("f", new OpenMode(false, true, false), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.OpenAsync("f", OpenIntent.WriteOnly, CancellationToken.None));
         Assert.Equal(FileSystemError.ReadOnly, error.Error);
     }
 

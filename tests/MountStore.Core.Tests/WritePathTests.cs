@@ -37,7 +37,7 @@ public sealed class WritePathTests : IAsyncDisposable
 
     private async Task WriteFileAsync(string path, byte[] data, int chunk = 1 << 20)
     {
-        var file = await _fs.CreateAsync(path, 420, new OpenMode(false, true, false), CancellationToken.None);
+        var file = await _fs.CreateAsync(path, 420, OpenIntent.WriteOnly, CancellationToken.None);
         for (var offset = 0; offset < data.Length; offset += chunk)
             await _fs.WriteAsync(file.Handle, offset, data.AsMemory(offset, Math.Min(chunk, data.Length - offset)), CancellationToken.None);
         await _fs.FlushAsync(file.Handle, CancellationToken.None);
@@ -61,7 +61,7 @@ public sealed class WritePathTests : IAsyncDisposable
     [Fact]
     public async Task Attributes_set_before_close_ride_on_the_single_put_as_tar_sets_them()
     {
-        var file = await _fs.CreateAsync("extracted.txt", 384, new OpenMode(false, true, false), CancellationToken.None);
+        var file = await _fs.CreateAsync("extracted.txt", 384, OpenIntent.WriteOnly, CancellationToken.None);
         await _fs.WriteAsync(file.Handle, 0, "from a tarball"u8.ToArray(), CancellationToken.None);
         var mtime = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.Zero);
         // GNU tar: futimens, fchown, fchmod on the open file, then close
@@ -86,12 +86,12 @@ public sealed class WritePathTests : IAsyncDisposable
         // The kernel sends release after close() has returned, so these changes can arrive while
         // the written file's writer is still registered: nothing will flush that writer again.
         var mtime = new DateTimeOffset(2019, 5, 6, 7, 8, 9, TimeSpan.Zero);
-        var timed = await _fs.CreateAsync(".f4.dat.XyZ", 384, new OpenMode(false, true, false), CancellationToken.None);
+        var timed = await _fs.CreateAsync(".f4.dat.XyZ", 384, OpenIntent.WriteOnly, CancellationToken.None);
         await _fs.WriteAsync(timed.Handle, 0, "rsync data"u8.ToArray(), CancellationToken.None);
         await _fs.FlushAsync(timed.Handle, CancellationToken.None);
         await _fs.SetAttributesAsync(".f4.dat.XyZ", null, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
         await _fs.SetAttributesAsync(".f4.dat.XyZ", null, new AttributeChanges(Permissions: 448), CancellationToken.None);
-        var truncated = await _fs.CreateAsync("log.txt", 420, new OpenMode(false, true, false), CancellationToken.None);
+        var truncated = await _fs.CreateAsync("log.txt", 420, OpenIntent.WriteOnly, CancellationToken.None);
         await _fs.WriteAsync(truncated.Handle, 0, "0123456789"u8.ToArray(), CancellationToken.None);
         await _fs.FlushAsync(truncated.Handle, CancellationToken.None);
         await _fs.SetAttributesAsync("log.txt", null, new AttributeChanges(Size: 4), CancellationToken.None);
@@ -114,7 +114,7 @@ public sealed class WritePathTests : IAsyncDisposable
     {
         var original = TestStores.Pattern(3 << 20, 3);
         await _memory.PutAsync("big.dat", new MemoryStream(original), ObjectWriteOptions.Default, CancellationToken.None);
-        var file = await _fs.OpenAsync("big.dat", new OpenMode(true, true, false), CancellationToken.None);
+        var file = await _fs.OpenAsync("big.dat", new OpenIntent(true, true, false), CancellationToken.None);
         await _fs.SetAttributesAsync("big.dat", file.Handle, new AttributeChanges(Permissions: 384), CancellationToken.None);
         await _fs.FlushAsync(file.Handle, CancellationToken.None);
         await _fs.ReleaseAsync(file.Handle);
@@ -155,7 +155,7 @@ public sealed class WritePathTests : IAsyncDisposable
     {
         var original = TestStores.Pattern(3 << 20, 2);
         await _memory.PutAsync("f.bin", new MemoryStream(original), ObjectWriteOptions.Default, CancellationToken.None);
-        var file = await _fs.OpenAsync("f.bin", new OpenMode(true, true, false), CancellationToken.None);
+        var file = await _fs.OpenAsync("f.bin", new OpenIntent(true, true, false), CancellationToken.None);
         await _fs.WriteAsync(file.Handle, 100, new byte[] { 1, 2, 3 }, CancellationToken.None);
         var back = new byte[5];
         Assert.Equal(5, await _fs.ReadAsync(file.Handle, 99, back, CancellationToken.None));
@@ -175,7 +175,7 @@ public sealed class WritePathTests : IAsyncDisposable
     {
         await _memory.PutAsync("keep.bin", new MemoryStream([9, 9, 9]), ObjectWriteOptions.Default, CancellationToken.None);
         _store.FailFrom(StoreCall.UploadPart, 2);
-        var file = await _fs.OpenAsync("keep.bin", new OpenMode(false, true, true), CancellationToken.None);
+        var file = await _fs.OpenAsync("keep.bin", new OpenIntent(false, true, true), CancellationToken.None);
         var data = TestStores.Pattern(20 << 20, 3);
         Exception? failure = null;
         try
@@ -203,7 +203,7 @@ public sealed class WritePathTests : IAsyncDisposable
         {
             Writing = new WriteOptions { PartBytes = 5 << 20, MemoryBudgetBytes = 16L << 20, StagingDirectory = _staging, StagingLimitBytes = 1 << 20 },
         }, NullLoggerFactory.Instance);
-        var file = await fs.CreateAsync("s.bin", 420, new OpenMode(true, true, false), CancellationToken.None);
+        var file = await fs.CreateAsync("s.bin", 420, new OpenIntent(true, true, false), CancellationToken.None);
         await fs.WriteAsync(file.Handle, 0, new byte[1000], CancellationToken.None);
         await Assert.ThrowsAsync<StagingFullException>(async () => await fs.WriteAsync(file.Handle, 2 << 20, new byte[10], CancellationToken.None));
         await fs.ReleaseAsync(file.Handle);
@@ -219,7 +219,7 @@ public sealed class WritePathTests : IAsyncDisposable
         for (var round = 0; round < 500; round++)
         {
             var path = $"race-{round}.bin";
-            var written = await _fs.CreateAsync(path, 420, new OpenMode(true, true, false), CancellationToken.None);
+            var written = await _fs.CreateAsync(path, 420, new OpenIntent(true, true, false), CancellationToken.None);
             await _fs.WriteAsync(written.Handle, 0, data, CancellationToken.None);
             await _fs.FlushAsync(written.Handle, CancellationToken.None);
             using var start = new SemaphoreSlim(0, 2);
@@ -231,7 +231,7 @@ public sealed class WritePathTests : IAsyncDisposable
             var reopen = Task.Run(async () =>
             {
                 await start.WaitAsync();
-                var reader = await _fs.OpenAsync(path, round % 2 == 0 ? OpenMode.ReadOnly : new OpenMode(true, true, false), CancellationToken.None);
+                var reader = await _fs.OpenAsync(path, round % 2 == 0 ? OpenIntent.ReadOnly : new OpenIntent(true, true, false), CancellationToken.None);
                 var read = new byte[4096];
                 var got = await _fs.ReadAsync(reader.Handle, 0, read, CancellationToken.None);
                 await _fs.FlushAsync(reader.Handle, CancellationToken.None);

@@ -238,10 +238,9 @@ public sealed partial class MountedFileSystem
     /// <summary>mknod: an empty regular file is created; devices, fifos and sockets cannot be stored.</summary>
     public async ValueTask<NodeAttributes> MakeNodeAsync(string path, uint mode, CancellationToken cancellationToken)
     {
-        const uint typeMask = 0xF000, regular = 0x8000;
-        if ((mode & typeMask) != regular && (mode & typeMask) != 0)
+        if ((mode & FileModeBits.TypeMask) is not (FileModeBits.Regular or 0))
             throw new FileSystemException(FileSystemError.NotPermitted, path, "device nodes, fifos and sockets cannot be stored as objects");
-        var opened = await CreateAsync(path, mode & 0xFFF, new OpenMode(false, true, false), cancellationToken).ConfigureAwait(false);
+        var opened = await CreateAsync(path, mode & FileModeBits.Permissions, OpenIntent.WriteOnly, cancellationToken).ConfigureAwait(false);
         try
         {
             await FlushAsync(opened.Handle, cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,7 @@ public sealed partial class MountedFileSystem
     }
 
     /// <summary>Creates the file at <paramref name="path"/> and opens it; it reaches the store when first flushed.</summary>
-    public ValueTask<OpenFile> CreateAsync(string path, uint permissions, OpenMode mode, CancellationToken cancellationToken)
+    public ValueTask<OpenFile> CreateAsync(string path, uint permissions, OpenIntent mode, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly(path);
         ValidateNewName(path, directory: false);

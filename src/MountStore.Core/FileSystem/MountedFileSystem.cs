@@ -256,7 +256,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// elsewhere is seen by the next open after the TTL, with its mtime and mode. A handle that
     /// may write gets the file's writer (shared with other handles writing the same path).
     /// </summary>
-    public async ValueTask<OpenFile> OpenAsync(string path, OpenMode mode, CancellationToken cancellationToken)
+    public async ValueTask<OpenFile> OpenAsync(string path, OpenIntent mode, CancellationToken cancellationToken)
     {
         if (mode.Write && Options.ReadOnly)
             throw ReadOnlyError(path);
@@ -311,7 +311,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         return (info, true);
     }
 
-    private OpenFile Register(string path, ObjectReader? reader, FileWriter? writer, OpenMode mode, NodeAttributes attributes, bool revalidated)
+    private OpenFile Register(string path, ObjectReader? reader, FileWriter? writer, OpenIntent mode, NodeAttributes attributes, bool revalidated)
     {
         var handle = (ulong)Interlocked.Increment(ref _nextHandle);
         _open[handle] = new OpenHandle(path, reader, writer, mode);
@@ -380,11 +380,11 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _cache.Dispose();
     }
 
-    private sealed class OpenHandle(string path, ObjectReader? reader, FileWriter? writer, OpenMode mode)
+    private sealed class OpenHandle(string path, ObjectReader? reader, FileWriter? writer, OpenIntent mode)
     {
         public string Path { get; set; } = path;
         public ObjectReader? Reader { get; } = reader;
         public FileWriter? Writer { get; } = writer;
-        public OpenMode Mode { get; } = mode;
+        public OpenIntent Mode { get; } = mode;
     }
 }
