@@ -43,7 +43,7 @@ public sealed partial class MountedFileSystem
         var marker = _namespace.DirectoryMarkerOf(path);
         // Ask the store, not the cache: a file added elsewhere must not be orphaned under a folder we remove.
         var page = await _store.ListAsync(new ListRequest(marker, null, null, MaxKeys: 2), cancellationToken).ConfigureAwait(false);
-        if (page.Objects.Any(o => o.Key != marker) || OpenWritersUnder(path))
+        if (page.Objects.Any(o => o.Key != marker) || _writers.Below(path).Count > 0)
             throw new FileSystemException(FileSystemError.NotEmpty, path, "directory not empty");
         await _store.DeleteAsync(marker, cancellationToken).ConfigureAwait(false);
         await DeleteSwiftMarkerAsync(path, cancellationToken).ConfigureAwait(false);
@@ -54,7 +54,7 @@ public sealed partial class MountedFileSystem
     public async ValueTask UnlinkAsync(string path, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly(path);
-        var writer = DetachWriter(path);
+        var writer = _writers.Detach(path);
         if (writer is { ExistsInStore: false })
         {
             Removed(path, directory: false); // never stored: nothing to delete
@@ -66,20 +66,6 @@ public sealed partial class MountedFileSystem
         await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
         Removed(path, directory: false);
         await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The writer of <paramref name="path"/>, told to store nothing more (unlink of an open file).</summary>
-    private FileWriter? DetachWriter(string path)
-    {
-        lock (_writersGate)
-        {
-            if (!_writers.TryGetValue(path, out var shared))
-                return null;
-            _writers.Remove(path);
-            _writers[$"\0unlinked/{Guid.NewGuid()}"] = shared; // still counted until its handles close
-            shared.Writer.Discard();
-            return shared.Writer;
-        }
     }
 
     /// <summary>
@@ -147,9 +133,7 @@ public sealed partial class MountedFileSystem
 
     private async Task RenameFileAsync(string from, string to, CancellationToken cancellationToken)
     {
-        FileWriter? writer;
-        lock (_writersGate)
-            writer = _writers.GetValueOrDefault(from)?.Writer;
+        var writer = _writers.Find(from);
         ObjectInfo? moved = null;
         if (writer is null || writer.ExistsInStore)
             moved = await _store.RenameAsync(_namespace.KeyOf(from), _namespace.KeyOf(to), cancellationToken).ConfigureAwait(false);
@@ -167,10 +151,7 @@ public sealed partial class MountedFileSystem
     {
         var rename = new TreeRename(_store, _namespace.DirectoryPrefixOf(from), _namespace.DirectoryPrefixOf(to), Options.Writing.RenameParallelism, _logger);
         // Files being written below are committed first, so they move with the rest.
-        List<FileWriter> writersBelow;
-        lock (_writersGate)
-            writersBelow = _writers.Where(pair => pair.Key.StartsWith(from + "/", StringComparison.Ordinal)).Select(pair => pair.Value.Writer).ToList();
-        foreach (var writer in writersBelow)
+        foreach (var writer in _writers.Below(from))
             await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
         await rename.RunAsync(cancellationToken).ConfigureAwait(false);
         // the new folder gets a marker so it exists even if it was empty (its old marker moved with the keys, if it had one)
@@ -185,16 +166,7 @@ public sealed partial class MountedFileSystem
     /// <summary>Open writers at or below <paramref name="from"/> now write to the matching place below <paramref name="to"/>.</summary>
     private void MoveWriters(string from, string to)
     {
-        lock (_writersGate)
-        {
-            foreach (var (path, shared) in _writers.Where(pair => pair.Key == from || pair.Key.StartsWith(from + "/", StringComparison.Ordinal)).ToList())
-            {
-                var moved = to + path[from.Length..];
-                _writers.Remove(path);
-                _writers[moved] = shared;
-                shared.Writer.Key = _namespace.KeyOf(moved);
-            }
-        }
+        _writers.Move(from, to, _namespace.KeyOf);
         foreach (var handle in _open.Values)
         {
             if (handle.Path == from || handle.Path.StartsWith(from + "/", StringComparison.Ordinal))
@@ -258,12 +230,6 @@ public sealed partial class MountedFileSystem
         var marker = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
         if (marker is not null && DirectoryMarkers.HasDirectoryContentType(marker))
             await _store.DeleteAsync(marker.Key, cancellationToken).ConfigureAwait(false);
-    }
-
-    private bool OpenWritersUnder(string path)
-    {
-        lock (_writersGate)
-            return _writers.Keys.Any(p => p.StartsWith(path + "/", StringComparison.Ordinal));
     }
 
     private void ThrowIfReadOnly(string path)

@@ -14,29 +14,21 @@ namespace MountStore.Core.FileSystem;
 public sealed partial class MountedFileSystem
 {
     private readonly WriteContext _writing;
-    private readonly Lock _writersGate = new();
-    private readonly Dictionary<string, SharedWriter> _writers = new(StringComparer.Ordinal);
+    private readonly OpenWriters _writers;
 
     /// <summary>Write buffers, staging disk and the store, as writers share them.</summary>
     public WriteContext Writing => _writing;
 
     /// <summary>Files with an open writer now.</summary>
-    public int OpenWriterCount
-    {
-        get
-        {
-            lock (_writersGate)
-                return _writers.Count;
-        }
-    }
+    public int OpenWriterCount => _writers.Count;
 
     /// <summary>Creates the file at <paramref name="path"/> and opens it; it reaches the store when first flushed.</summary>
     public ValueTask<OpenFile> CreateAsync(string path, uint permissions, OpenIntent mode, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly(path);
         ValidateNewName(path, directory: false);
-        var writer = AddWriter(path, FileWriter.ForNewFile(_writing, _namespace.KeyOf(path), new FileMetadata(NodeKind.File, permissions), preferStaging: mode.Read));
-        var attributes = AttributesOf(writer);
+        var writer = _writers.Add(path, FileWriter.ForNewFile(_writing, _namespace.KeyOf(path), new FileMetadata(NodeKind.File, permissions), preferStaging: mode.Read));
+        var attributes = _writers.AttributesOf(writer);
         ShowInParent(path, attributes);
         return ValueTask.FromResult(Register(path, null, writer, mode, attributes, revalidated: false));
     }
@@ -76,7 +68,7 @@ public sealed partial class MountedFileSystem
     {
         ThrowIfReadOnly(path);
         var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Writer is { } own ? own : null;
-        var joined = writer is null ? JoinWriter(path) : null;
+        var joined = writer is null ? _writers.Join(path) : null;
         writer ??= joined;
         try
         {
@@ -97,7 +89,7 @@ public sealed partial class MountedFileSystem
                     writer.SetModifiedTime(mtime);
                 if (commitNow)
                     await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
-                return AttributesOf(writer);
+                return _writers.AttributesOf(writer);
             }
             var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
             if (!changes.ChangesMetadata)
@@ -129,7 +121,7 @@ public sealed partial class MountedFileSystem
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
         var info = await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
             ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
-        var writer = AddWriter(path, FileWriter.ForExisting(_writing, info.Key, Changed(FileMetadata.Of(attributes, info.Metadata), changes), info, truncate: changes.Size == 0, preferStaging: true));
+        var writer = _writers.Add(path, FileWriter.ForExisting(_writing, info.Key, Changed(FileMetadata.Of(attributes, info.Metadata), changes), info, truncate: changes.Size == 0, preferStaging: true));
         try
         {
             await writer.TruncateAsync(changes.Size!.Value, cancellationToken).ConfigureAwait(false);
@@ -173,100 +165,31 @@ public sealed partial class MountedFileSystem
         return attributes;
     }
 
-    // ---- the writer registry ----
-
-    private FileWriter? JoinWriter(string path)
-    {
-        lock (_writersGate)
-        {
-            if (!_writers.TryGetValue(path, out var shared))
-                return null;
-            shared.Handles++;
-            return shared.Writer;
-        }
-    }
-
-    private FileWriter AddWriter(string path, FileWriter writer)
-    {
-        lock (_writersGate)
-        {
-            if (_writers.TryGetValue(path, out var existing))
-            {
-                existing.Handles++;
-                _ = writer.DisposeAsync().AsTask(); // another handle won the race; share its writer
-                return existing.Writer;
-            }
-            _writers[path] = new SharedWriter(writer);
-            return writer;
-        }
-    }
-
+    /// <summary>One handle leaves its writer; when the last one leaves with changes never stored, the cache forgets what it showed.</summary>
     private async ValueTask LeaveWriterAsync(FileWriter writer)
     {
-        lock (_writersGate)
+        if (await _writers.LeaveAsync(writer).ConfigureAwait(false))
         {
-            var entry = _writers.FirstOrDefault(pair => ReferenceEquals(pair.Value.Writer, writer));
-            if (entry.Value is { } shared)
-            {
-                if (--shared.Handles > 0)
-                    return;
-                _writers.Remove(entry.Key);
-            }
-        }
-        if (writer.IsDirty && !writer.IsDiscarded)
-        {
-            _logger.LogWarning("'{Key}' was closed with changes that were not stored (its flush failed and returned an error); they are dropped", writer.Key);
             var path = _namespace.PathOf(writer.Key);
             _cache.Invalidate(path, PathNames.ParentOf(path));
         }
-        await writer.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>What stat() shows for a path with an open writer: the bytes written so far, the mode given.</summary>
-    private NodeAttributes? WriterAttributes(string path)
-    {
-        FileWriter writer;
-        lock (_writersGate)
-        {
-            if (!_writers.TryGetValue(path, out var shared))
-                return null;
-            writer = shared.Writer;
-        }
-        return AttributesOf(writer);
-    }
-
-    /// <summary>
-    /// The attributes of a writer already held: taken from it, not looked up by path again, since
-    /// its last handle may close (or a rename move it) in between.
-    /// </summary>
-    private NodeAttributes AttributesOf(FileWriter writer) =>
-        new(writer.Metadata.Kind, writer.Length, writer.Metadata.Permissions,
-            writer.Metadata.Uid ?? Options.Uid, writer.Metadata.Gid ?? Options.Gid, writer.ModifiedTime, ETag: null, MetadataLoaded: true)
-        {
-            ChangeTime = writer.ModifiedTime,
-        };
+    /// <summary>What stat() shows for a path with an open writer, or null.</summary>
+    private NodeAttributes? WriterAttributes(string path) => _writers.Attributes(path);
 
     /// <summary>A listing fetched from the store, plus files created here whose upload has not finished.</summary>
     private DirectoryListing WithOpenWriters(string directory, DirectoryListing listing)
     {
-        List<string> paths;
-        lock (_writersGate)
-            paths = _writers.Keys.Where(p => PathNames.ParentOf(p) == directory).ToList();
-        foreach (var path in paths)
-        {
-            if (WriterAttributes(path) is { } attributes)
-                listing = listing.With(new DirectoryEntry(path[(directory.Length == 0 ? 0 : directory.Length + 1)..], attributes));
-        }
+        foreach (var (path, attributes) in _writers.In(directory))
+            listing = listing.With(new DirectoryEntry(path[(directory.Length == 0 ? 0 : directory.Length + 1)..], attributes));
         return listing;
     }
 
     /// <summary>Commits every open writer (the mount is going away): what can be stored is stored.</summary>
     private async Task CommitOpenWritersAsync()
     {
-        List<FileWriter> writers;
-        lock (_writersGate)
-            writers = _writers.Values.Select(s => s.Writer).ToList();
-        foreach (var writer in writers)
+        foreach (var writer in _writers.All())
         {
             try
             {
@@ -286,11 +209,5 @@ public sealed partial class MountedFileSystem
         var parent = PathNames.ParentOf(path);
         var name = parent.Length == 0 ? path : path[(parent.Length + 1)..];
         _cache.UpdateListing(parent, listing => listing.With(new DirectoryEntry(name, attributes)));
-    }
-
-    private sealed class SharedWriter(FileWriter writer)
-    {
-        public FileWriter Writer { get; } = writer;
-        public int Handles { get; set; } = 1;
     }
 }

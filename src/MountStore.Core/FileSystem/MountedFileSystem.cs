@@ -51,6 +51,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>());
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
+        _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
         _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads);
     }
 
@@ -260,19 +261,19 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     {
         if (mode.Write && Options.ReadOnly)
             throw ReadOnlyError(path);
-        if (mode.Write && JoinWriter(path) is { } shared)
+        if (mode.Write && _writers.Join(path) is { } shared)
         {
             if (mode.Truncate)
                 await shared.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
-            return Register(path, null, shared, mode, AttributesOf(shared), revalidated: false);
+            return Register(path, null, shared, mode, _writers.AttributesOf(shared), revalidated: false);
         }
         var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
         if (attributes.IsDirectory)
             throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
         // A reader of a file being written reads what was written. The writer is joined in one
         // step: checking first and joining after would race with its last handle's release.
-        if (JoinWriter(path) is { } being)
-            return Register(path, null, being, mode, AttributesOf(being), revalidated: false);
+        if (_writers.Join(path) is { } being)
+            return Register(path, null, being, mode, _writers.AttributesOf(being), revalidated: false);
         var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
         if (info is not null)
             attributes = _attributes.File(info, metadataLoaded: true);
@@ -282,9 +283,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             info ??= await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
                 ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
-            writer = AddWriter(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info.Metadata), info, mode.Truncate, preferStaging: mode.Read));
+            writer = _writers.Add(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info.Metadata), info, mode.Truncate, preferStaging: mode.Read));
             if (mode.Truncate)
-                attributes = AttributesOf(writer);
+                attributes = _writers.AttributesOf(writer);
         }
         return Register(path, reader, writer, mode, attributes, revalidated);
     }
