@@ -3,8 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.FileSystem;
-using MountStore.Core.Metadata;
-using MountStore.Core.Namespace;
 using MountStore.Fuse.Native;
 using MountStore.Core.Model;
 

@@ -177,4 +177,41 @@ public class MountedFileSystemTests
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fs.ListDirectoryAsync("shared", CancellationToken.None).AsTask()));
         Assert.Equal(1, _store.CountOf(StoreCall.List));
     }
+
+    [Fact]
+    public async Task Store_failures_leave_the_filesystem_only_as_filesystem_errors()
+    {
+        await _memory.PutTextAsync("d/f.txt", "hello");
+        await _memory.PutTextAsync("d/g.txt", "world");
+        await using var fs = Mount();
+        var opened = await fs.OpenAsync("d/f.txt", OpenIntent.ReadOnly, CancellationToken.None);
+        var written = await fs.CreateAsync("d/new.txt", 420, OpenIntent.WriteOnly, CancellationToken.None);
+        await fs.WriteAsync(written.Handle, 0, new byte[10], CancellationToken.None);
+        _clock.Advance(TimeSpan.FromMinutes(1)); // nothing cached is fresh: every call reaches the store
+        foreach (var call in Enum.GetValues<StoreCall>())
+            _store.FailFrom(call, 1);
+
+        var operations = new Dictionary<string, Func<Task>>
+        {
+            ["lookup"] = async () => await fs.LookupAsync("d/g.txt", CancellationToken.None),
+            ["list"] = async () => await fs.ListDirectoryAsync("d", CancellationToken.None),
+            ["open"] = async () => await fs.OpenAsync("d/g.txt", OpenIntent.ReadOnly, CancellationToken.None),
+            ["read"] = async () => await fs.ReadAsync(opened.Handle, 0, new byte[5], CancellationToken.None),
+            ["flush"] = async () => await fs.FlushAsync(written.Handle, CancellationToken.None),
+            ["mkdir"] = async () => await fs.MakeDirectoryAsync("e", 493, CancellationToken.None),
+            ["unlink"] = async () => await fs.UnlinkAsync("d/g.txt", CancellationToken.None),
+            ["rename"] = async () => await fs.RenameAsync("d/g.txt", "d/h.txt", false, CancellationToken.None),
+            ["symlink"] = async () => await fs.CreateSymlinkAsync("link", "d/f.txt", CancellationToken.None),
+            ["chmod"] = async () => await fs.SetAttributesAsync("d/g.txt", null, new AttributeChanges(Permissions: 384), CancellationToken.None),
+        };
+        foreach (var (name, operation) in operations)
+        {
+            var error = await Record.ExceptionAsync(operation);
+            Assert.True(error is FileSystemException { Error: FileSystemError.InputOutput, Severity: FailureSeverity.Error }, $"{name}: {error}");
+            Assert.IsType<StoreUnavailableException>(error.InnerException); // the cause stays for the log
+        }
+        _store.Heal();
+        await fs.ReleaseAsync(opened.Handle);
+        await fs.ReleaseAsync(written.Handle);
+    }
 }

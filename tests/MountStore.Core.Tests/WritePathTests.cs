@@ -205,7 +205,8 @@ public sealed class WritePathTests : IAsyncDisposable
         }, NullLoggerFactory.Instance);
         var file = await fs.CreateAsync("s.bin", 420, new OpenIntent(true, true, false), CancellationToken.None);
         await fs.WriteAsync(file.Handle, 0, new byte[1000], CancellationToken.None);
-        await Assert.ThrowsAsync<StagingFullException>(async () => await fs.WriteAsync(file.Handle, 2 << 20, new byte[10], CancellationToken.None));
+        var full = await Assert.ThrowsAsync<FileSystemException>(async () => await fs.WriteAsync(file.Handle, 2 << 20, new byte[10], CancellationToken.None));
+        Assert.Equal(FileSystemError.NoSpace, full.Error);
         await fs.ReleaseAsync(file.Handle);
         Assert.Equal(0, fs.Writing.Staging.UsedBytes);
     }

@@ -19,53 +19,74 @@ public sealed partial class MountedFileSystem
     /// <summary>Creates the folder <paramref name="path"/>: a marker object, so it exists while empty.</summary>
     public async ValueTask<NodeAttributes> MakeDirectoryAsync(string path, uint permissions, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(path);
-        ValidateNewName(path, directory: true);
-        if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
-            throw new FileSystemException(FileSystemError.Exists, path, "already exists");
-        var options = new FileMetadata(NodeKind.Directory, permissions).ToWriteOptions();
-        var fetchedAt = _clock.GetUtcNow();
-        await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, options, cancellationToken).ConfigureAwait(false);
-        var attributes = _attributes.Directory(fetchedAt, options.Metadata);
-        _cache.SetAttributes(path, attributes, fetchedAt);
-        _cache.SetListing(path, new DirectoryListing([], fetchedAt, hasMarker: true));
-        ShowInParent(path, attributes);
-        return attributes;
+        try
+        {
+            ThrowIfReadOnly(path);
+            ValidateNewName(path, directory: true);
+            if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+                throw new FileSystemException(FileSystemError.Exists, path, "already exists");
+            var options = new FileMetadata(NodeKind.Directory, permissions).ToWriteOptions();
+            var fetchedAt = _clock.GetUtcNow();
+            await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, options, cancellationToken).ConfigureAwait(false);
+            var attributes = _attributes.Directory(fetchedAt, options.Metadata);
+            _cache.SetAttributes(path, attributes, fetchedAt);
+            _cache.SetListing(path, new DirectoryListing([], fetchedAt, hasMarker: true));
+            ShowInParent(path, attributes);
+            return attributes;
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     /// <summary>Removes the empty folder <paramref name="path"/>; ENOTEMPTY when the store holds anything under it.</summary>
     public async ValueTask RemoveDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(path);
-        var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
-        if (!attributes.IsDirectory)
-            throw new FileSystemException(FileSystemError.NotADirectory, path, "not a directory");
-        var marker = _namespace.DirectoryMarkerOf(path);
-        // Ask the store, not the cache: a file added elsewhere must not be orphaned under a folder we remove.
-        var page = await _store.ListAsync(new ListRequest(marker, null, null, MaxKeys: 2), cancellationToken).ConfigureAwait(false);
-        if (page.Objects.Any(o => o.Key != marker) || _writers.Below(path).Count > 0)
-            throw new FileSystemException(FileSystemError.NotEmpty, path, "directory not empty");
-        await _store.DeleteAsync(marker, cancellationToken).ConfigureAwait(false);
-        await DeleteSwiftMarkerAsync(path, cancellationToken).ConfigureAwait(false);
-        Removed(path, directory: true);
+        try
+        {
+            ThrowIfReadOnly(path);
+            var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+            if (!attributes.IsDirectory)
+                throw new FileSystemException(FileSystemError.NotADirectory, path, "not a directory");
+            var marker = _namespace.DirectoryMarkerOf(path);
+            // Ask the store, not the cache: a file added elsewhere must not be orphaned under a folder we remove.
+            var page = await _store.ListAsync(new ListRequest(marker, null, null, MaxKeys: 2), cancellationToken).ConfigureAwait(false);
+            if (page.Objects.Any(o => o.Key != marker) || _writers.Below(path).Count > 0)
+                throw new FileSystemException(FileSystemError.NotEmpty, path, "directory not empty");
+            await _store.DeleteAsync(marker, cancellationToken).ConfigureAwait(false);
+            await DeleteSwiftMarkerAsync(path, cancellationToken).ConfigureAwait(false);
+            Removed(path, directory: true);
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     /// <summary>Deletes the file or symlink <paramref name="path"/> (and, for a Swift large object, its segments).</summary>
     public async ValueTask UnlinkAsync(string path, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(path);
-        var writer = _writers.Detach(path);
-        if (writer is { ExistsInStore: false })
+        try
         {
-            Removed(path, directory: false); // never stored: nothing to delete
-            return;
+            ThrowIfReadOnly(path);
+            var writer = _writers.Detach(path);
+            if (writer is { ExistsInStore: false })
+            {
+                Removed(path, directory: false); // never stored: nothing to delete
+                return;
+            }
+            var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+            if (attributes is { IsDirectory: true })
+                throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
+            await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
+            Removed(path, directory: false);
+            await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
-        if (attributes is { IsDirectory: true })
-            throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-        await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
-        Removed(path, directory: false);
-        await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     /// <summary>
@@ -105,30 +126,37 @@ public sealed partial class MountedFileSystem
     /// </summary>
     public async ValueTask RenameAsync(string from, string to, bool noReplace, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(from);
-        var source = await GetAttributesAsync(from, cancellationToken).ConfigureAwait(false);
-        ValidateNewName(to, source.IsDirectory);
-        if (from == to)
-            return;
-        if (to.StartsWith(from + "/", StringComparison.Ordinal))
-            throw new FileSystemException(FileSystemError.InvalidName, to, "cannot move a folder into itself");
-        var target = await LookupAsync(to, cancellationToken).ConfigureAwait(false);
-        if (target is not null)
+        try
         {
-            if (noReplace)
-                throw new FileSystemException(FileSystemError.Exists, to, "already exists");
-            if (target.IsDirectory && !source.IsDirectory)
-                throw new FileSystemException(FileSystemError.IsADirectory, to, "is a directory");
-            if (!target.IsDirectory && source.IsDirectory)
-                throw new FileSystemException(FileSystemError.NotADirectory, to, "not a directory");
-            if (target.IsDirectory)
-                await RemoveDirectoryAsync(to, cancellationToken).ConfigureAwait(false);
+            ThrowIfReadOnly(from);
+            var source = await GetAttributesAsync(from, cancellationToken).ConfigureAwait(false);
+            ValidateNewName(to, source.IsDirectory);
+            if (from == to)
+                return;
+            if (to.StartsWith(from + "/", StringComparison.Ordinal))
+                throw new FileSystemException(FileSystemError.InvalidName, to, "cannot move a folder into itself");
+            var target = await LookupAsync(to, cancellationToken).ConfigureAwait(false);
+            if (target is not null)
+            {
+                if (noReplace)
+                    throw new FileSystemException(FileSystemError.Exists, to, "already exists");
+                if (target.IsDirectory && !source.IsDirectory)
+                    throw new FileSystemException(FileSystemError.IsADirectory, to, "is a directory");
+                if (!target.IsDirectory && source.IsDirectory)
+                    throw new FileSystemException(FileSystemError.NotADirectory, to, "not a directory");
+                if (target.IsDirectory)
+                    await RemoveDirectoryAsync(to, cancellationToken).ConfigureAwait(false);
+            }
+            if (source.IsDirectory)
+                await RenameDirectoryAsync(from, to, source, cancellationToken).ConfigureAwait(false);
+            else
+                await RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
+            await KeepParentAsync(from, cancellationToken).ConfigureAwait(false);
         }
-        if (source.IsDirectory)
-            await RenameDirectoryAsync(from, to, source, cancellationToken).ConfigureAwait(false);
-        else
-            await RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
-        await KeepParentAsync(from, cancellationToken).ConfigureAwait(false);
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, from);
+        }
     }
 
     private async Task RenameFileAsync(string from, string to, CancellationToken cancellationToken)
@@ -177,51 +205,72 @@ public sealed partial class MountedFileSystem
     /// <summary>Creates a symlink: an object holding the target, marked as s3fs marks symlinks.</summary>
     public async ValueTask<NodeAttributes> CreateSymlinkAsync(string path, string target, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(path);
-        ValidateNewName(path, directory: false);
-        if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
-            throw new FileSystemException(FileSystemError.Exists, path, "already exists");
-        var options = new FileMetadata(NodeKind.Symlink, Convert.ToUInt32("777", 8)).ToWriteOptions();
-        var fetchedAt = _clock.GetUtcNow();
-        using var content = new MemoryStream(Encoding.UTF8.GetBytes(target));
-        var info = await _store.PutAsync(_namespace.KeyOf(path), content, options, cancellationToken).ConfigureAwait(false);
-        var attributes = _attributes.File(info with { ContentType = FileMetadata.SymlinkContentType }, metadataLoaded: true);
-        _symlinkTargets[path] = target;
-        _cache.SetAttributes(path, attributes, fetchedAt);
-        ShowInParent(path, attributes);
-        return attributes;
+        try
+        {
+            ThrowIfReadOnly(path);
+            ValidateNewName(path, directory: false);
+            if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+                throw new FileSystemException(FileSystemError.Exists, path, "already exists");
+            var options = new FileMetadata(NodeKind.Symlink, Convert.ToUInt32("777", 8)).ToWriteOptions();
+            var fetchedAt = _clock.GetUtcNow();
+            using var content = new MemoryStream(Encoding.UTF8.GetBytes(target));
+            var info = await _store.PutAsync(_namespace.KeyOf(path), content, options, cancellationToken).ConfigureAwait(false);
+            var attributes = _attributes.File(info with { ContentType = FileMetadata.SymlinkContentType }, metadataLoaded: true);
+            _symlinkTargets[path] = target;
+            _cache.SetAttributes(path, attributes, fetchedAt);
+            ShowInParent(path, attributes);
+            return attributes;
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     /// <summary>The target of the symlink at <paramref name="path"/>.</summary>
     public async ValueTask<string> ReadSymlinkAsync(string path, CancellationToken cancellationToken)
     {
-        if (_symlinkTargets.TryGetValue(path, out var known))
-            return known;
-        var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
-        if (attributes.Kind != NodeKind.Symlink)
-            throw new FileSystemException(FileSystemError.InvalidName, path, "not a symlink");
-        using var content = await _store.GetAsync(_namespace.KeyOf(path), null, cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(content.Stream, Encoding.UTF8);
-        var target = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        _symlinkTargets[path] = target;
-        return target;
+        try
+        {
+            if (_symlinkTargets.TryGetValue(path, out var known))
+                return known;
+            var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+            if (attributes.Kind != NodeKind.Symlink)
+                throw new FileSystemException(FileSystemError.InvalidName, path, "not a symlink");
+            using var content = await _store.GetAsync(_namespace.KeyOf(path), null, cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(content.Stream, Encoding.UTF8);
+            var target = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            _symlinkTargets[path] = target;
+            return target;
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     /// <summary>mknod: an empty regular file is created; devices, fifos and sockets cannot be stored.</summary>
     public async ValueTask<NodeAttributes> MakeNodeAsync(string path, uint mode, CancellationToken cancellationToken)
     {
-        if ((mode & FileModeBits.TypeMask) is not (FileModeBits.Regular or 0))
-            throw new FileSystemException(FileSystemError.NotPermitted, path, "device nodes, fifos and sockets cannot be stored as objects");
-        var opened = await CreateAsync(path, mode & FileModeBits.Permissions, OpenIntent.WriteOnly, cancellationToken).ConfigureAwait(false);
         try
         {
-            await FlushAsync(opened.Handle, cancellationToken).ConfigureAwait(false);
+            if ((mode & FileModeBits.TypeMask) is not (FileModeBits.Regular or 0))
+                throw new FileSystemException(FileSystemError.NotPermitted, path, "device nodes, fifos and sockets cannot be stored as objects");
+            var opened = await CreateAsync(path, mode & FileModeBits.Permissions, OpenIntent.WriteOnly, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await FlushAsync(opened.Handle, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await ReleaseAsync(opened.Handle).ConfigureAwait(false);
+            }
+            return await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {
-            await ReleaseAsync(opened.Handle).ConfigureAwait(false);
+            throw FailureTranslation.Of(e, path);
         }
-        return await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Swift tools mark a folder with an object named like it and a directory content type; it goes with the folder.</summary>

@@ -25,20 +25,34 @@ public sealed partial class MountedFileSystem
     /// <summary>Creates the file at <paramref name="path"/> and opens it; it reaches the store when first flushed.</summary>
     public ValueTask<OpenFile> CreateAsync(string path, uint permissions, OpenIntent mode, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(path);
-        ValidateNewName(path, directory: false);
-        var writer = _writers.Add(path, FileWriter.ForNewFile(_writing, _namespace.KeyOf(path), new FileMetadata(NodeKind.File, permissions), preferStaging: mode.Read));
-        var attributes = _writers.AttributesOf(writer);
-        ShowInParent(path, attributes);
-        return ValueTask.FromResult(Register(path, null, writer, mode, attributes, revalidated: false));
+        try
+        {
+            ThrowIfReadOnly(path);
+            ValidateNewName(path, directory: false);
+            var writer = _writers.Add(path, FileWriter.ForNewFile(_writing, _namespace.KeyOf(path), new FileMetadata(NodeKind.File, permissions), preferStaging: mode.Read));
+            var attributes = _writers.AttributesOf(writer);
+            ShowInParent(path, attributes);
+            return ValueTask.FromResult(Register(path, null, writer, mode, attributes, revalidated: false));
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     /// <summary>Writes to an open file.</summary>
-    public ValueTask WriteAsync(ulong handle, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(ulong handle, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var opened = HandleOf(handle);
-        var writer = opened.Writer ?? throw new FileSystemException(FileSystemError.BadHandle, opened.Path, "the file was opened read-only");
-        return writer.WriteAsync(offset, data, cancellationToken);
+        try
+        {
+            var opened = HandleOf(handle);
+            var writer = opened.Writer ?? throw new FileSystemException(FileSystemError.BadHandle, opened.Path, "the file was opened read-only");
+            await writer.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, PathOfHandle(handle));
+        }
     }
 
     /// <summary>
@@ -47,8 +61,15 @@ public sealed partial class MountedFileSystem
     /// </summary>
     public async ValueTask FlushAsync(ulong handle, CancellationToken cancellationToken)
     {
-        if (HandleOf(handle).Writer is { } writer)
-            await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (HandleOf(handle).Writer is { } writer)
+                await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, PathOfHandle(handle));
+        }
     }
 
     private async Task CommitAsync(FileWriter writer, CancellationToken cancellationToken)
@@ -66,42 +87,49 @@ public sealed partial class MountedFileSystem
     /// <summary>Changes size, mode, owner or mtime of <paramref name="path"/> (setattr), through the open writer if there is one.</summary>
     public async ValueTask<NodeAttributes> SetAttributesAsync(string path, ulong? handle, AttributeChanges changes, CancellationToken cancellationToken)
     {
-        ThrowIfReadOnly(path);
-        var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Writer is { } own ? own : null;
-        var joined = writer is null ? _writers.Join(path) : null;
-        writer ??= joined;
         try
         {
-            if (writer is null && changes.Size is not null)
-                return await TruncateClosedFileAsync(path, changes, cancellationToken).ConfigureAwait(false);
-            if (writer is not null)
+            ThrowIfReadOnly(path);
+            var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Writer is { } own ? own : null;
+            var joined = writer is null ? _writers.Join(path) : null;
+            writer ??= joined;
+            try
             {
-                // A writer joined by path with nothing to commit belongs to handles that have all
-                // flushed: closed files whose release is still on its way (rsync sets times and
-                // mode right after close), or open ones that wrote nothing. No flush is sure to
-                // follow, so the change is committed here, as for a file nobody has open.
-                var commitNow = joined is not null && !joined.IsDirty;
-                if (changes.Size is { } size)
-                    await writer.TruncateAsync(size, cancellationToken).ConfigureAwait(false);
-                if (changes.ChangesMetadata)
-                    writer.SetMetadata(Changed(writer.Metadata, changes));
-                if (changes.ModifiedTime is { } mtime)
-                    writer.SetModifiedTime(mtime);
-                if (commitNow)
-                    await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
-                return _writers.AttributesOf(writer);
+                if (writer is null && changes.Size is not null)
+                    return await TruncateClosedFileAsync(path, changes, cancellationToken).ConfigureAwait(false);
+                if (writer is not null)
+                {
+                    // A writer joined by path with nothing to commit belongs to handles that have all
+                    // flushed: closed files whose release is still on its way (rsync sets times and
+                    // mode right after close), or open ones that wrote nothing. No flush is sure to
+                    // follow, so the change is committed here, as for a file nobody has open.
+                    var commitNow = joined is not null && !joined.IsDirty;
+                    if (changes.Size is { } size)
+                        await writer.TruncateAsync(size, cancellationToken).ConfigureAwait(false);
+                    if (changes.ChangesMetadata)
+                        writer.SetMetadata(Changed(writer.Metadata, changes));
+                    if (changes.ModifiedTime is { } mtime)
+                        writer.SetModifiedTime(mtime);
+                    if (commitNow)
+                        await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+                    return _writers.AttributesOf(writer);
+                }
+                var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+                if (!changes.ChangesMetadata)
+                    return attributes;
+                return attributes.IsDirectory
+                    ? await SetDirectoryMetadataAsync(path, attributes, changes, cancellationToken).ConfigureAwait(false)
+                    : await SetObjectMetadataAsync(path, changes, cancellationToken).ConfigureAwait(false);
             }
-            var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
-            if (!changes.ChangesMetadata)
-                return attributes;
-            return attributes.IsDirectory
-                ? await SetDirectoryMetadataAsync(path, attributes, changes, cancellationToken).ConfigureAwait(false)
-                : await SetObjectMetadataAsync(path, changes, cancellationToken).ConfigureAwait(false);
+            finally
+            {
+                if (joined is not null)
+                    await LeaveWriterAsync(joined).ConfigureAwait(false);
+            }
         }
-        finally
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {
-            if (joined is not null)
-                await LeaveWriterAsync(joined).ConfigureAwait(false);
+            throw FailureTranslation.Of(e, path);
         }
     }
 

@@ -102,31 +102,38 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// <summary>What is at <paramref name="path"/>, or null when nothing is.</summary>
     public async ValueTask<NodeAttributes?> LookupAsync(string path, CancellationToken cancellationToken)
     {
-        if (path.Length == 0)
-            return RootAttributes;
-        if (WriterAttributes(path) is { } writing)
-            return writing;
-        if (_cache.TryGetAttributes(path, out var known, out var knownAt))
+        try
         {
-            // A listing fetched later than the attributes is the newer truth about the object.
-            if (known is null || !_cache.TryGetListing(PathNames.ParentOf(path), out var newer) || newer.FetchedAt <= knownAt)
-                return known;
+            if (path.Length == 0)
+                return RootAttributes;
+            if (WriterAttributes(path) is { } writing)
+                return writing;
+            if (_cache.TryGetAttributes(path, out var known, out var knownAt))
+            {
+                // A listing fetched later than the attributes is the newer truth about the object.
+                if (known is null || !_cache.TryGetListing(PathNames.ParentOf(path), out var newer) || newer.FetchedAt <= knownAt)
+                    return known;
+            }
+            var parent = PathNames.ParentOf(path);
+            if (_cache.TryGetListing(parent, out var listing))
+            {
+                var entry = PreferredOrNull(path, listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes);
+                return entry is { IsDirectory: false, MetadataLoaded: false }
+                    ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
+                    : entry;
+            }
+            var fetchedAt = _clock.GetUtcNow();
+            var found = await FindInStoreAsync(path, cancellationToken).ConfigureAwait(false);
+            if (found is null)
+                _cache.SetAbsent(path, fetchedAt);
+            else
+                _cache.SetAttributes(path, found, fetchedAt);
+            return found;
         }
-        var parent = PathNames.ParentOf(path);
-        if (_cache.TryGetListing(parent, out var listing))
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {
-            var entry = PreferredOrNull(path, listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes);
-            return entry is { IsDirectory: false, MetadataLoaded: false }
-                ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
-                : entry;
+            throw FailureTranslation.Of(e, path);
         }
-        var fetchedAt = _clock.GetUtcNow();
-        var found = await FindInStoreAsync(path, cancellationToken).ConfigureAwait(false);
-        if (found is null)
-            _cache.SetAbsent(path, fetchedAt);
-        else
-            _cache.SetAttributes(path, found, fetchedAt);
-        return found;
     }
 
     /// <summary>What is at <paramref name="path"/>; throws <see cref="FileSystemError.NotFound"/> when nothing is.</summary>
@@ -157,10 +164,17 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// <summary>The complete contents of the directory at <paramref name="path"/>, from the cache while fresh.</summary>
     public async ValueTask<DirectoryListing> ListDirectoryAsync(string path, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetListing(path, out var cached))
-            return cached;
-        // One listing per directory at a time: concurrent `ls` and lookups share it.
-        return await _listingsInFlight.Run(path, () => FetchListingAsync(path)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_cache.TryGetListing(path, out var cached))
+                return cached;
+            // One listing per directory at a time: concurrent `ls` and lookups share it.
+            return await _listingsInFlight.Run(path, () => FetchListingAsync(path)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, path);
+        }
     }
 
     private async Task<DirectoryListing> FetchListingAsync(string path)
@@ -259,35 +273,42 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// </summary>
     public async ValueTask<OpenFile> OpenAsync(string path, OpenIntent mode, CancellationToken cancellationToken)
     {
-        if (mode.Write && Options.ReadOnly)
-            throw ReadOnlyError(path);
-        if (mode.Write && _writers.Join(path) is { } shared)
+        try
         {
-            if (mode.Truncate)
-                await shared.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
-            return Register(path, null, shared, mode, _writers.AttributesOf(shared), revalidated: false);
+            if (mode.Write && Options.ReadOnly)
+                throw ReadOnlyError(path);
+            if (mode.Write && _writers.Join(path) is { } shared)
+            {
+                if (mode.Truncate)
+                    await shared.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
+                return Register(path, null, shared, mode, _writers.AttributesOf(shared), revalidated: false);
+            }
+            var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+            if (attributes.IsDirectory)
+                throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
+            // A reader of a file being written reads what was written. The writer is joined in one
+            // step: checking first and joining after would race with its last handle's release.
+            if (_writers.Join(path) is { } being)
+                return Register(path, null, being, mode, _writers.AttributesOf(being), revalidated: false);
+            var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
+            if (info is not null)
+                attributes = _attributes.File(info, metadataLoaded: true);
+            var reader = mode.Read ? new ObjectReader(_namespace.KeyOf(path), attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher) : null;
+            FileWriter? writer = null;
+            if (mode.Write)
+            {
+                info ??= await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
+                    ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
+                writer = _writers.Add(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info.Metadata), info, mode.Truncate, preferStaging: mode.Read));
+                if (mode.Truncate)
+                    attributes = _writers.AttributesOf(writer);
+            }
+            return Register(path, reader, writer, mode, attributes, revalidated);
         }
-        var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
-        if (attributes.IsDirectory)
-            throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-        // A reader of a file being written reads what was written. The writer is joined in one
-        // step: checking first and joining after would race with its last handle's release.
-        if (_writers.Join(path) is { } being)
-            return Register(path, null, being, mode, _writers.AttributesOf(being), revalidated: false);
-        var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
-        if (info is not null)
-            attributes = _attributes.File(info, metadataLoaded: true);
-        var reader = mode.Read ? new ObjectReader(_namespace.KeyOf(path), attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher) : null;
-        FileWriter? writer = null;
-        if (mode.Write)
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {
-            info ??= await _store.HeadAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false)
-                ?? throw new FileSystemException(FileSystemError.NotFound, path, "the object was deleted from the store");
-            writer = _writers.Add(path, FileWriter.ForExisting(_writing, _namespace.KeyOf(path), FileMetadata.Of(attributes, info.Metadata), info, mode.Truncate, preferStaging: mode.Read));
-            if (mode.Truncate)
-                attributes = _writers.AttributesOf(writer);
+            throw FailureTranslation.Of(e, path);
         }
-        return Register(path, reader, writer, mode, attributes, revalidated);
     }
 
     /// <summary>
@@ -322,10 +343,17 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// <summary>Reads from an open file; returns the number of bytes, 0 at its end.</summary>
     public async ValueTask<int> ReadAsync(ulong handle, long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        var opened = HandleOf(handle);
-        if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
-            return await writer.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
-        return await opened.Reader!.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var opened = HandleOf(handle);
+            if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+                return await writer.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+            return await opened.Reader!.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, PathOfHandle(handle));
+        }
     }
 
     /// <summary>
@@ -334,15 +362,25 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// </summary>
     public async ValueTask<ReadResult> ReadSegmentsAsync(ulong handle, long offset, int length, CancellationToken cancellationToken)
     {
-        var opened = HandleOf(handle);
-        if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+        try
         {
-            var buffer = new byte[length];
-            var read = await writer.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
-            return ReadResult.FromArray(buffer, read);
+            var opened = HandleOf(handle);
+            if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+            {
+                var buffer = new byte[length];
+                var read = await writer.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
+                return ReadResult.FromArray(buffer, read);
+            }
+            return await opened.Reader!.ReadSegmentsAsync(offset, length, cancellationToken).ConfigureAwait(false);
         }
-        return await opened.Reader!.ReadSegmentsAsync(offset, length, cancellationToken).ConfigureAwait(false);
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, PathOfHandle(handle));
+        }
     }
+
+    /// <summary>The path an open handle is on, for error messages.</summary>
+    private string PathOfHandle(ulong handle) => _open.TryGetValue(handle, out var opened) ? opened.Path : $"(handle {handle})";
 
     private OpenHandle HandleOf(ulong handle) =>
         _open.TryGetValue(handle, out var opened)
@@ -352,15 +390,22 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// <summary>Closes an open file. Changes not committed by a flush are dropped (the flush that failed said so).</summary>
     public async ValueTask ReleaseAsync(ulong handle)
     {
-        if (!_open.TryRemove(handle, out var opened))
-            return;
-        if (opened.Reader is { } reader)
+        try
         {
-            _logger.LogDebug("Closed '{Path}': {Fetches} ranged GETs, {Bytes} bytes fetched", opened.Path, reader.FetchCount, reader.FetchedBytes);
-            await reader.DisposeAsync().ConfigureAwait(false);
+            if (!_open.TryRemove(handle, out var opened))
+                return;
+            if (opened.Reader is { } reader)
+            {
+                _logger.LogDebug("Closed '{Path}': {Fetches} ranged GETs, {Bytes} bytes fetched", opened.Path, reader.FetchCount, reader.FetchedBytes);
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+            if (opened.Writer is { } writer)
+                await LeaveWriterAsync(writer).ConfigureAwait(false);
         }
-        if (opened.Writer is { } writer)
-            await LeaveWriterAsync(writer).ConfigureAwait(false);
+        catch (Exception e) when (FailureTranslation.Needs(e, CancellationToken.None))
+        {
+            throw FailureTranslation.Of(e, PathOfHandle(handle));
+        }
     }
 
     /// <summary>What statfs() shows.</summary>

@@ -45,17 +45,47 @@ public enum FileSystemError
     /// <summary>The operation is not permitted on this kind of node (hard links, device nodes).</summary>
     NotPermitted,
 
+    /// <summary>The store refused the mount's credentials or this operation on this object.</summary>
+    AccessDenied,
+
     /// <summary>The store failed in a way the caller cannot fix by retrying the same call.</summary>
     InputOutput,
 }
 
-/// <summary>A filesystem operation failed for a reason that has a precise POSIX meaning.</summary>
-public sealed class FileSystemException(FileSystemError error, string path, string message, Exception? inner = null)
+/// <summary>How much a failure deserves a line in the log, for the door that reports it.</summary>
+public enum FailureSeverity
+{
+    /// <summary>An answer, not a fault (no such file, read-only): not logged.</summary>
+    Answer,
+
+    /// <summary>Something the user may want to know (a name the store cannot hold).</summary>
+    Warning,
+
+    /// <summary>The store or the disk failed: logged with what to do.</summary>
+    Error,
+
+    /// <summary>A fault in MountStore itself: logged with its stack trace.</summary>
+    Unexpected,
+}
+
+/// <summary>
+/// A filesystem operation failed; the only exception Core's filesystem lets out (besides the
+/// caller's own cancellation). Every door maps <see cref="Error"/> in one table of its own.
+/// </summary>
+public sealed class FileSystemException(FileSystemError error, string path, string message, Exception? inner = null, FailureSeverity? severity = null)
     : Exception($"{message} ('{path}')", inner)
 {
-    /// <summary>The POSIX-shaped reason.</summary>
+    /// <summary>The reason, in POSIX terms.</summary>
     public FileSystemError Error { get; } = error;
 
     /// <summary>The path the operation was about, relative to the mount root.</summary>
     public string Path { get; } = path;
+
+    /// <summary>Whether and how the door should log it.</summary>
+    public FailureSeverity Severity { get; } = severity ?? error switch
+    {
+        FileSystemError.InputOutput or FileSystemError.NoSpace or FileSystemError.FileTooLarge or FileSystemError.AccessDenied => FailureSeverity.Error,
+        FileSystemError.InvalidName or FileSystemError.NameTooLong or FileSystemError.NotSupported => FailureSeverity.Warning,
+        _ => FailureSeverity.Answer,
+    };
 }
