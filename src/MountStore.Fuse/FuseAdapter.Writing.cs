@@ -75,8 +75,8 @@ internal sealed partial class FuseAdapter
                 Permissions: (toSet & SetMode) != 0 ? changed.Mode & FileModeBits.Permissions : null,
                 Uid: (toSet & SetUid) != 0 ? changed.Uid : null,
                 Gid: (toSet & SetGid) != 0 ? changed.Gid : null,
-                ModifiedTime: (toSet & SetModifiedTimeNow) != 0 ? DateTimeOffset.UtcNow
-                    : (toSet & SetModifiedTime) != 0 ? changed.ModifyTime.ToDateTimeOffset() : null);
+                ModifiedTime: (toSet & SetModifiedTimeNow) == 0 && (toSet & SetModifiedTime) != 0 ? changed.ModifyTime.ToDateTimeOffset() : null,
+                ModifiedTimeToNow: (toSet & SetModifiedTimeNow) != 0);
             var attributes = await _fs.SetAttributesAsync(path, handle, changes, CancellationToken.None).ConfigureAwait(false);
             FuseReply.Attributes(request, ToStat(inode, attributes), _options.AttributeTimeout.TotalSeconds);
         }

@@ -19,7 +19,7 @@ internal sealed partial class FuseAdapter
     private readonly FuseMountOptions _options;
     private readonly ILogger _logger;
     private readonly InodeTable _inodes = new();
-    private readonly ConcurrentDictionary<ulong, DirectorySnapshot> _directories = new();
+    private readonly ConcurrentDictionary<ulong, DirectoryView> _directories = new();
     private long _nextDirectoryHandle;
 
     public FuseAdapter(MountedFileSystem fs, FuseMountOptions options, ILogger logger)
@@ -157,10 +157,9 @@ internal sealed partial class FuseAdapter
                 throw StaleInode(inode);
             // The listing is taken once at opendir, so paging through readdir sees one consistent
             // snapshot whatever the cache does meanwhile.
-            var listing = await _fs.ListDirectoryAsync(path, CancellationToken.None).ConfigureAwait(false);
-            var self = await _fs.GetAttributesAsync(path, CancellationToken.None).ConfigureAwait(false);
+            var view = await _fs.OpenDirectoryAsync(path, CancellationToken.None).ConfigureAwait(false);
             var handle = (ulong)Interlocked.Increment(ref _nextDirectoryHandle);
-            _directories[handle] = new DirectorySnapshot(path, self, listing);
+            _directories[handle] = view;
             info.Handle = handle;
             FuseReply.Open(request, info);
         }
@@ -172,7 +171,7 @@ internal sealed partial class FuseAdapter
 
     private unsafe void ReadDirectory(nint request, ulong size, long offset, ulong handle, bool plus)
     {
-        if (!_directories.TryGetValue(handle, out var snapshot))
+        if (!_directories.TryGetValue(handle, out var view))
         {
             FuseReply.Error(request, Errno.EBADF);
             return;
@@ -181,7 +180,7 @@ internal sealed partial class FuseAdapter
         try
         {
             nuint used = 0;
-            var total = snapshot.Listing.Entries.Count + 2;
+            var total = view.Count + 2;
             Span<byte> name = stackalloc byte[PathNames.MaxNameBytes + 1];
             for (var index = (int)offset; index < total; index++)
             {
@@ -191,14 +190,14 @@ internal sealed partial class FuseAdapter
                 if (index < 2)
                 {
                     entryName = index == 0 ? "." : "..";
-                    attributes = snapshot.Attributes;
+                    attributes = view.Attributes;
                 }
                 else
                 {
-                    var entry = snapshot.Listing.Entries[index - 2];
+                    var entry = view[index - 2];
                     entryName = entry.Name;
-                    childPath = PathNames.Join(snapshot.Path, entry.Name);
-                    attributes = _fs.Preferred(childPath, entry.Attributes);
+                    childPath = view.PathOf(entry.Name);
+                    attributes = entry.Attributes;
                 }
                 var length = Encoding.UTF8.GetBytes(entryName, name);
                 name[length] = 0;
@@ -322,6 +321,4 @@ internal sealed partial class FuseAdapter
             ChangeTime = attributes.ChangeTime is { } changed ? Timespec.From(changed) : time,
         };
     }
-
-    private sealed record DirectorySnapshot(string Path, NodeAttributes Attributes, DirectoryListing Listing);
 }

@@ -214,4 +214,23 @@ public class MountedFileSystemTests
         await fs.ReleaseAsync(opened.Handle);
         await fs.ReleaseAsync(written.Handle);
     }
+
+    [Fact]
+    public async Task Every_time_the_filesystem_stamps_comes_from_its_clock()
+    {
+        await using var fs = Mount();
+        _clock.Advance(TimeSpan.FromDays(3));
+        var file = await fs.CreateAsync("stamped.txt", 420, OpenIntent.WriteOnly, CancellationToken.None);
+        Assert.Equal(_clock.GetUtcNow(), file.Attributes.ModifiedTime);
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await fs.WriteAsync(file.Handle, 0, new byte[3], CancellationToken.None);
+        Assert.Equal(_clock.GetUtcNow(), (await fs.GetAttributesAsync("stamped.txt", CancellationToken.None)).ModifiedTime);
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        var touched = await fs.SetAttributesAsync("stamped.txt", file.Handle, new AttributeChanges(ModifiedTimeToNow: true), CancellationToken.None);
+        Assert.Equal(_clock.GetUtcNow(), touched.ModifiedTime);
+        await fs.FlushAsync(file.Handle, CancellationToken.None);
+        await fs.ReleaseAsync(file.Handle);
+    }
 }

@@ -90,6 +90,7 @@ public sealed partial class MountedFileSystem
         try
         {
             ThrowIfReadOnly(path);
+            changes = changes.At(_clock);
             var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Writer is { } own ? own : null;
             var joined = writer is null ? _writers.Join(path) : null;
             writer ??= joined;

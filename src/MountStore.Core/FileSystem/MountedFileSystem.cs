@@ -52,7 +52,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
-        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads);
+        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads, _clock);
     }
 
     /// <summary>The options the mount runs with.</summary>
@@ -145,7 +145,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// The attributes to show for an entry of a listing: the entry's own, unless a HEAD of the same
     /// version has loaded its metadata since (then mode, owner and mtime come from there).
     /// </summary>
-    public NodeAttributes Preferred(string path, NodeAttributes fromListing)
+    internal NodeAttributes Preferred(string path, NodeAttributes fromListing)
     {
         if (WriterAttributes(path) is { } writing)
             return writing;
@@ -160,6 +160,19 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     }
 
     private NodeAttributes? PreferredOrNull(string path, NodeAttributes? fromListing) => fromListing is null ? null : Preferred(path, fromListing);
+
+    /// <summary>
+    /// Opens the folder at <paramref name="path"/> for reading: its listing as of now, entries
+    /// shown as the mount shows them. NotADirectory when the path is a file.
+    /// </summary>
+    public async ValueTask<DirectoryView> OpenDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        var listing = await ListDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+        var self = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (!self.IsDirectory)
+            throw new FileSystemException(FileSystemError.NotADirectory, path, "not a directory");
+        return new DirectoryView(path, self, listing, Preferred);
+    }
 
     /// <summary>The complete contents of the directory at <paramref name="path"/>, from the cache while fresh.</summary>
     public async ValueTask<DirectoryListing> ListDirectoryAsync(string path, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ public sealed class FileWriter : IAsyncDisposable
         _dirty = truncate || baseObject is null;
         _contentChanged = _dirty;
         ExistsInStore = baseObject is not null;
-        ModifiedTime = _dirty ? DateTimeOffset.UtcNow : metadata.ModifiedTime ?? baseObject!.LastModified;
+        ModifiedTime = _dirty ? context.Clock.GetUtcNow() : metadata.ModifiedTime ?? baseObject!.LastModified;
     }
 
     /// <summary>A writer for a file that does not exist yet (it is committed even if nothing is written).</summary>
@@ -142,7 +142,7 @@ public sealed class FileWriter : IAsyncDisposable
         Volatile.Write(ref _length, Math.Max(_length, end));
         _dirty = _contentChanged = true;
         if (Metadata.ModifiedTime is null)
-            ModifiedTime = DateTimeOffset.UtcNow;
+            ModifiedTime = _context.Clock.GetUtcNow();
     }
 
     /// <summary>Reads what the file holds now (written bytes, and the object's where not overwritten).</summary>
@@ -179,7 +179,7 @@ public sealed class FileWriter : IAsyncDisposable
             Volatile.Write(ref _length, length);
             _dirty = _contentChanged = true;
             if (Metadata.ModifiedTime is null)
-                ModifiedTime = DateTimeOffset.UtcNow;
+                ModifiedTime = _context.Clock.GetUtcNow();
         }
         finally
         {

@@ -5,8 +5,11 @@ using MountStore.Core.Storage;
 namespace MountStore.Core.Writing;
 
 /// <summary>What every file writer of one mount shares: the store, the limits and the pools.</summary>
-public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger, UploadsInProgress uploads)
+public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger, UploadsInProgress uploads, TimeProvider? clock = null)
 {
+    /// <summary>The mount's one clock: a file's mtime while it is written comes from here.</summary>
+    public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
+
     /// <summary>Uploads running now, for `mountstore status`.</summary>
     public UploadsInProgress Uploads { get; } = uploads;
 
