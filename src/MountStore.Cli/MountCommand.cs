@@ -132,6 +132,7 @@ internal static class MountCommand
             Gid = result.GetValue(o.Gid) ?? CurrentUser.Gid,
             FileMode = Octal(result.GetValue(o.FileMode)!, "--file-mode"),
             DirectoryMode = Octal(result.GetValue(o.DirectoryMode)!, "--dir-mode"),
+            MemoryLimitBytes = (long)result.GetValue(o.MemoryLimitMiB) << 20,
             ReadAhead = new ReadAheadOptions
             {
                 MaxWindowBytes = (long)result.GetValue(o.ReadAheadMiB) << 20,

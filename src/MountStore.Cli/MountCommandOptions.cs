@@ -60,6 +60,12 @@ internal sealed class MountCommandOptions
         DefaultValueFactory = _ => "0755",
     };
 
+    public Option<int> MemoryLimitMiB { get; } = new("--memory-limit")
+    {
+        Description = "Most MiB of buffer memory for read-ahead and write buffers together; --read-ahead-total and --write-buffer are caps within it.",
+        DefaultValueFactory = _ => 160,
+    };
+
     public Option<int> ReadAheadMiB { get; } = new("--read-ahead")
     {
         Description = "Most MiB one open file reads ahead of the reader (in parallel ranged GETs).",
@@ -68,7 +74,7 @@ internal sealed class MountCommandOptions
 
     public Option<int> ReadAheadTotalMiB { get; } = new("--read-ahead-total")
     {
-        Description = "Most MiB of read-ahead memory for all open files together.",
+        Description = "Most MiB of read-ahead memory for all open files together (a cap within --memory-limit).",
         DefaultValueFactory = _ => 80,
     };
 
@@ -86,7 +92,7 @@ internal sealed class MountCommandOptions
 
     public Option<int> WriteBufferMiB { get; } = new("--write-buffer")
     {
-        Description = "Most MiB of memory for write buffers of all open files together; past it writers wait for uploads or move to staging files.",
+        Description = "Most MiB of memory for write buffers of all open files together (a cap within --memory-limit); past it writers wait for uploads or move to staging files.",
         DefaultValueFactory = _ => 128,
     };
 
@@ -143,7 +149,7 @@ internal sealed class MountCommandOptions
         AllOptions.ToDictionary(option => option.Name, option => option.ValueType != typeof(bool), StringComparer.Ordinal);
 
     /// <summary>Every option of `mountstore mount`, in --help order.</summary>
-    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
+    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, MemoryLimitMiB, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
 
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {

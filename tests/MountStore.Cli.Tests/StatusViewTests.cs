@@ -12,7 +12,8 @@ public sealed class StatusViewTests
         Now.AddMinutes(-90), now,
         [new UploadReport("runs/big.h5", stored, 100L << 20, false, Now.AddSeconds(-10))],
         3, 1, 5 << 20, 2,
-        new CacheReport(90, 10, 1234, 100_000, 8 << 20, 80 << 20, FoldersConverging: 2, LoadedInBackground: 1500, CorrectedInBackground: 12),
+        new CacheReport(90, 10, 1234, 100_000, 8 << 20, 80 << 20, FoldersConverging: 2, LoadedInBackground: 1500, CorrectedInBackground: 12,
+            MemoryHeldBytes: 40 << 20, MemoryLimitBytes: 160 << 20, WriteBuffersInUseBytes: 16 << 20, MemoryKeptBytes: 16 << 20),
         [new RequestReport("get", 10, 0), new RequestReport("put", 4, 1)],
         1, 1,
         [new ProblemReport(Now.AddSeconds(-5), "error", "PUT 'runs/x.csv' failed: 503")]);
@@ -25,6 +26,7 @@ public sealed class StatusViewTests
         Assert.Contains("runs/big.h5", text);
         Assert.Contains("[############..................]  40% 40.0 MiB of 100.0 MiB stored, 4.0 MiB/s (still being written)", text);
         Assert.Contains("90.0% hits (90 of 100 lookups)", text);
+        Assert.Contains("memory: 40.0 MiB of 160.0 MiB held (read-ahead 8.0 MiB of 80.0 MiB, write buffers 16.0 MiB, kept for reuse 16.0 MiB)", text);
         Assert.Contains("1,500 loaded in the background, 12 differed from their listing, 2 folders still to do", text);
         Assert.Contains("store requests since mount: 14, 1 failed", text);
         Assert.Contains("put", text);

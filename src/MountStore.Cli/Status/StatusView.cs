@@ -39,7 +39,7 @@ internal static class StatusView
         var lookups = cache.Hits + cache.Misses;
         text.AppendLine(Invariant($"metadata cache: {Percent(cache.Hits, lookups)} hits ({cache.Hits:N0} of {lookups:N0} lookups), {cache.Entries:N0} of {cache.MaxEntries:N0} entries"));
         text.AppendLine(Invariant($"listed files' own metadata: {cache.LoadedInBackground:N0} loaded in the background, {cache.CorrectedInBackground:N0} differed from their listing, {cache.FoldersConverging:N0} folders still to do"));
-        text.AppendLine(Invariant($"read-ahead memory: {Size(cache.ReadAheadBytesInUse)} of {Size(cache.ReadAheadBudgetBytes)} in use"));
+        text.AppendLine(Invariant($"memory: {Size(cache.MemoryHeldBytes)} of {Size(cache.MemoryLimitBytes)} held (read-ahead {Size(cache.ReadAheadBytesInUse)} of {Size(cache.ReadAheadBudgetBytes)}, write buffers {Size(cache.WriteBuffersInUseBytes)}, kept for reuse {Size(cache.MemoryKeptBytes)})"));
         text.AppendLine();
 
         var total = report.Requests.Sum(r => r.Count);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.Activity;
+using MountStore.Core.Memory;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Prefetch;
@@ -44,7 +45,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _namespace = new ObjectNamespace(options.RootPrefix);
         _attributes = new ObjectAttributes(options.NodeDefaults, _clock.GetUtcNow());
         _cache = new MetadataCache(options.MaxCachedEntries, options.MetadataTtl, options.NegativeTtl, _clock);
-        ReadBuffers = new ReadBufferPool(options.ReadAhead.TotalBudgetBytes);
+        Memory = new MemoryBudget(options.MemoryLimitBytes);
+        ReadBuffers = new ReadBufferPool(Memory, options.ReadAhead.TotalBudgetBytes);
         _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
         RootAttributes = _attributes.Directory();
         Uploads = new UploadsInProgress(_clock);
@@ -52,7 +54,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
-        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads, _clock);
+        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory);
     }
 
     /// <summary>The options the mount runs with.</summary>
@@ -63,6 +65,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     /// <summary>Files being uploaded now, and totals since the mount started.</summary>
     public UploadsInProgress Uploads { get; }
+
+    /// <summary>The one memory budget read-ahead and write buffers share (--memory-limit).</summary>
+    public MemoryBudget Memory { get; }
 
     /// <summary>Read-ahead buffers shared by all open files.</summary>
     public ReadBufferPool ReadBuffers { get; }

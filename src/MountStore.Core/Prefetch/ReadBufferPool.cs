@@ -1,40 +1,44 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using MountStore.Core.Memory;
 
 namespace MountStore.Core.Prefetch;
 
 /// <summary>
-/// Buffers for fetched ranges, shared by all open files, with one byte budget for buffers in use
-/// and buffers kept for reuse together. Read-ahead (<see cref="TryRent"/>) may fill three
-/// quarters of the budget; the last quarter is kept for reads the kernel is waiting for
-/// (<see cref="TryRentForDemand"/>), so read-ahead of one file never starves the reads of
-/// another. A demand read that finds even that full waits for a buffer to come back
-/// (<see cref="WaitForReturnAsync"/>), and after a bounded wait takes one anyway
+/// Buffers for fetched ranges, shared by all open files: at most <see cref="BudgetBytes"/>
+/// (--read-ahead-total) in use at once, drawn from the mount's one <see cref="MemoryBudget"/>.
+/// Read-ahead (<see cref="TryRent"/>) may fill three quarters of it, and gives way in the shared
+/// budget to writers and to reads someone waits on; the last quarter is kept for reads the
+/// kernel is waiting for (<see cref="TryRentForDemand"/>), so read-ahead of one file never
+/// starves the reads of another. A demand read that finds even that full waits for a buffer to
+/// come back (<see cref="WaitForReturnAsync"/>), and after a bounded wait takes one anyway
 /// (<see cref="Rent"/>): memory stays bounded and no reader can deadlock on it.
 /// Sizes are rounded to powers of two so returned buffers fit later requests.
 /// </summary>
-public sealed class ReadBufferPool(long budgetBytes)
+public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes)
 {
-    private readonly ConcurrentDictionary<int, ConcurrentBag<NativeBuffer>> _free = new();
-    private long _inUse, _kept, _peak;
+    private long _inUse, _peak;
+    private int _readers;
 
-    /// <summary>The budget given at construction.</summary>
+    /// <summary>A pool with a budget of its own, for tests of the read path alone.</summary>
+    public ReadBufferPool(long budgetBytes)
+        : this(new MemoryBudget(Math.Max(budgetBytes, 1L << 20)), budgetBytes)
+    {
+    }
+
+    /// <summary>The most bytes of read buffers in use at once (--read-ahead-total).</summary>
     public long BudgetBytes { get; } = budgetBytes;
+
+    /// <summary>The mount's memory budget this pool draws from.</summary>
+    public MemoryBudget Memory => memory;
 
     /// <summary>Bytes in buffers handed out and not returned.</summary>
     public long InUseBytes => Interlocked.Read(ref _inUse);
-
-    /// <summary>Bytes in returned buffers kept for reuse.</summary>
-    public long KeptBytes => Interlocked.Read(ref _kept);
 
     /// <summary>The most bytes ever in use at once.</summary>
     public long PeakInUseBytes => Interlocked.Read(ref _peak);
 
     /// <summary>The size a request for <paramref name="bytes"/> is served with.</summary>
     public static int SizeClass(int bytes) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(bytes, 4096));
-
-    private int _readers;
 
     /// <summary>Open files reading through this pool.</summary>
     public int Readers => Volatile.Read(ref _readers);
@@ -44,33 +48,22 @@ public sealed class ReadBufferPool(long budgetBytes)
     /// of the read-ahead part of the budget. Without it the first sequential readers grow their
     /// windows over the whole budget and later ones are left fetching only what is asked.
     /// </summary>
-    public long FairShareBytes => BudgetBytes / 4 * 3 / Math.Max(1, Readers);
+    public long FairShareBytes => Math.Min(BudgetBytes, memory.LimitBytes - memory.Reserve) / 4 * 3 / Math.Max(1, Readers);
 
     internal void ReaderOpened() => Interlocked.Increment(ref _readers);
 
     internal void ReaderClosed() => Interlocked.Decrement(ref _readers);
 
-    private TaskCompletionSource _returned = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>A read-ahead buffer of at least <paramref name="bytes"/>, or null past three quarters of the budget.</summary>
-    public NativeBuffer? TryRent(int bytes) => TryRentWithin(bytes, BudgetBytes / 4 * 3);
+    /// <summary>A read-ahead buffer of at least <paramref name="bytes"/>, or null past three quarters of the budget or when the shared budget is short.</summary>
+    public NativeBuffer? TryRent(int bytes) => TryRentWithin(bytes, BudgetBytes / 4 * 3, MemoryClaim.ReadAhead);
 
     /// <summary>A buffer for a read the kernel waits for, or null past the whole budget.</summary>
-    public NativeBuffer? TryRentForDemand(int bytes) => TryRentWithin(bytes, BudgetBytes);
+    public NativeBuffer? TryRentForDemand(int bytes) => TryRentWithin(bytes, BudgetBytes, MemoryClaim.Demand);
 
-    /// <summary>Completes when some buffer comes back, or after <paramref name="timeout"/>.</summary>
-    public async Task WaitForReturnAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Volatile.Read(ref _returned).Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-    }
+    /// <summary>Completes when some buffer comes back (to this pool or to the writers'), or after <paramref name="timeout"/>.</summary>
+    public Task WaitForReturnAsync(TimeSpan timeout, CancellationToken cancellationToken) => memory.WaitForReturnAsync(timeout, cancellationToken);
 
-    private NativeBuffer? TryRentWithin(int bytes, long limit)
+    private NativeBuffer? TryRentWithin(int bytes, long limit, MemoryClaim claim)
     {
         var size = SizeClass(bytes);
         while (true)
@@ -78,8 +71,15 @@ public sealed class ReadBufferPool(long budgetBytes)
             var inUse = Interlocked.Read(ref _inUse);
             if (inUse + size > limit)
                 return null;
-            if (Interlocked.CompareExchange(ref _inUse, inUse + size, inUse) == inUse)
-                return Take(size);
+            if (Interlocked.CompareExchange(ref _inUse, inUse + size, inUse) != inUse)
+                continue;
+            if (memory.TryRent(size, claim) is { } buffer)
+            {
+                NotePeak();
+                return buffer;
+            }
+            Interlocked.Add(ref _inUse, -size);
+            return null;
         }
     }
 
@@ -88,35 +88,23 @@ public sealed class ReadBufferPool(long budgetBytes)
     {
         var size = SizeClass(bytes);
         Interlocked.Add(ref _inUse, size);
-        return Take(size);
+        NotePeak();
+        return memory.Rent(size);
     }
 
-    /// <summary>Gives a buffer back; it is kept for reuse only while the budget allows.</summary>
+    /// <summary>Gives a buffer back.</summary>
     public void Return(NativeBuffer buffer)
     {
-        var inUse = Interlocked.Add(ref _inUse, -buffer.Length);
-        Interlocked.Exchange(ref _returned, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        if (inUse + Interlocked.Read(ref _kept) + buffer.Length > BudgetBytes)
-        {
-            ((IDisposable)buffer).Dispose(); // keeping it would hold memory past the budget
-            return;
-        }
-        Interlocked.Add(ref _kept, buffer.Length);
-        _free.GetOrAdd(buffer.Length, _ => []).Add(buffer);
+        Interlocked.Add(ref _inUse, -buffer.Length);
+        memory.Return(buffer);
     }
 
-    private NativeBuffer Take(int size)
+    private void NotePeak()
     {
         var inUse = Interlocked.Read(ref _inUse);
         long peak;
         while (inUse > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, inUse, peak) != peak)
         {
         }
-        if (_free.TryGetValue(size, out var bag) && bag.TryTake(out var buffer))
-        {
-            Interlocked.Add(ref _kept, -size);
-            return buffer;
-        }
-        return new NativeBuffer(size);
     }
 }

@@ -1,23 +1,34 @@
-using MountStore.Core.Prefetch;
+using System.Diagnostics;
 using MountStore.Core.Memory;
 
 namespace MountStore.Core.Writing;
 
 /// <summary>
-/// Part buffers for all files being written, within one byte budget that counts buffers in use
-/// and buffers kept for reuse together. A writer that finds the budget spent waits until a part
-/// upload returns its buffer. Up to a quarter of the budget is kept for reuse: a fresh native
-/// block costs a page fault and a zeroed page per 4 KiB written, a fifth of a large copy's CPU.
+/// Part buffers for all files being written: at most <see cref="BudgetBytes"/> (--write-buffer)
+/// in use at once, drawn from the mount's one <see cref="MemoryBudget"/>. Writers are served
+/// first come, first served; one that finds no room waits, and while it waits, read-ahead in the
+/// shared budget stops growing, so the memory readers give back comes to it. The wait is
+/// bounded: the caller then frees memory of its own (sends a part early, or stages on disk)
+/// before waiting again, so writers cannot hold the budget while waiting on each other.
 /// </summary>
-public sealed class WriteBufferPool(long budgetBytes)
+public sealed class WriteBufferPool(MemoryBudget memory, long budgetBytes)
 {
     private readonly Lock _gate = new();
-    private readonly LinkedList<(long Bytes, TaskCompletionSource Ready)> _waiting = new();
-    private readonly List<NativeBuffer> _kept = [];
-    private long _inUse, _keptBytes, _peak;
+    private readonly LinkedList<int> _queue = new();
+    private TaskCompletionSource _turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _inUse, _peak;
 
-    /// <summary>The budget given at construction.</summary>
+    /// <summary>A pool with a budget of its own, for tests of the write path alone.</summary>
+    public WriteBufferPool(long budgetBytes)
+        : this(new MemoryBudget(Math.Max(budgetBytes, 1L << 20)), budgetBytes)
+    {
+    }
+
+    /// <summary>The most bytes of part buffers in use at once (--write-buffer).</summary>
     public long BudgetBytes { get; } = budgetBytes;
+
+    /// <summary>The mount's memory budget this pool draws from.</summary>
+    public MemoryBudget Memory => memory;
 
     /// <summary>Bytes in buffers handed out now.</summary>
     public long InUseBytes
@@ -39,127 +50,70 @@ public sealed class WriteBufferPool(long budgetBytes)
         }
     }
 
-    /// <summary>Bytes in returned buffers kept for reuse.</summary>
-    public long KeptBytes
-    {
-        get
-        {
-            lock (_gate)
-                return _keptBytes;
-        }
-    }
-
     /// <summary>
-    /// A buffer of <paramref name="bytes"/>, waiting (first come, first served) until the budget
-    /// has room; null when <paramref name="timeout"/> passes first, so the caller can free
-    /// memory of its own before waiting again.
+    /// A buffer of <paramref name="bytes"/>, waiting (first come, first served) until there is
+    /// room; null when <paramref name="timeout"/> passes first, so the caller can free memory of
+    /// its own before waiting again.
     /// </summary>
     public async ValueTask<NativeBuffer?> RentAsync(int bytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (bytes > BudgetBytes)
+        if (bytes > BudgetBytes || bytes > memory.LimitBytes - memory.Reserve)
             throw new ArgumentOutOfRangeException(nameof(bytes), "a buffer larger than the whole write budget");
-        LinkedListNode<(long, TaskCompletionSource)> node;
+        LinkedListNode<int> place;
         lock (_gate)
         {
-            if (_waiting.Count == 0 && _inUse + bytes <= BudgetBytes)
-            {
-                Take(bytes);
-                return ReuseOrAllocate(bytes);
-            }
-            node = _waiting.AddLast((bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+            if (_queue.Count == 0 && TryTake(bytes) is { } at_once)
+                return at_once;
+            place = _queue.AddLast(bytes);
         }
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        using var waiting = memory.WriterWaiting(bytes);
         try
         {
-            await node.Value.Item2.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return ReuseOrAllocate(bytes); // the budget was taken for us when we were woken
+            while (true)
+            {
+                Task turn;
+                lock (_gate)
+                {
+                    if (_queue.First == place && TryTake(bytes) is { } buffer)
+                        return buffer;
+                    turn = _turn.Task;
+                }
+                var left = TimeSpan.FromSeconds((double)(deadline - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+                if (left <= TimeSpan.Zero)
+                    return null;
+                // a buffer coming back anywhere in the budget, or an earlier writer leaving the queue
+                await Task.WhenAny(memory.WaitForReturnAsync(left, cancellationToken), turn.WaitAsync(left, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        finally
         {
             lock (_gate)
             {
-                if (node.List is not null)
-                {
-                    _waiting.Remove(node);
-                    WakeWaiters();
-                    if (e is OperationCanceledException) throw;
-                    return null;
-                }
+                var wasFirst = _queue.First == place;
+                _queue.Remove(place);
+                if (wasFirst)
+                    Interlocked.Exchange(ref _turn, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
-            // woken just as the wait ended: the bytes are ours
-            if (e is OperationCanceledException)
-            {
-                Return(bytes);
-                throw;
-            }
-            return ReuseOrAllocate(bytes);
         }
     }
 
-    /// <summary>A kept buffer of exactly <paramref name="bytes"/>, else a new one (the budget is already taken).</summary>
-    private NativeBuffer ReuseOrAllocate(int bytes)
+    /// <summary>A buffer when both this pool and the shared budget have room; under the lock.</summary>
+    private NativeBuffer? TryTake(int bytes)
     {
-        lock (_gate)
-        {
-            var index = _kept.FindIndex(b => b.Length == bytes);
-            if (index >= 0)
-            {
-                var buffer = _kept[index];
-                _kept.RemoveAt(index);
-                _keptBytes -= bytes;
-                return buffer;
-            }
-        }
-        return new NativeBuffer(bytes);
+        if (_inUse + bytes > BudgetBytes || memory.TryRent(bytes, MemoryClaim.Write) is not { } buffer)
+            return null;
+        _inUse += bytes;
+        _peak = Math.Max(_peak, _inUse);
+        return buffer;
     }
 
     /// <summary>Gives back a buffer from this pool.</summary>
     public void Return(NativeBuffer buffer)
     {
-        var bytes = buffer.Length;
-        NativeBuffer? drop = buffer;
         lock (_gate)
-        {
-            if (_keptBytes + bytes <= BudgetBytes / 4)
-            {
-                _kept.Add(buffer);
-                _keptBytes += bytes;
-                drop = null;
-            }
-        }
-        ((IDisposable?)drop)?.Dispose();
-        Return(bytes);
-    }
-
-    private void Return(long bytes)
-    {
-        lock (_gate)
-        {
-            _inUse -= bytes;
-            WakeWaiters();
-        }
-    }
-
-    private void WakeWaiters()
-    {
-        while (_waiting.First is { } first && _inUse + first.Value.Bytes <= BudgetBytes)
-        {
-            _waiting.RemoveFirst();
-            Take(first.Value.Bytes);
-            first.Value.Ready.TrySetResult();
-        }
-    }
-
-    private void Take(long bytes)
-    {
-        // kept buffers count against the budget too: drop some when the new one would not fit
-        while (_inUse + _keptBytes + bytes > BudgetBytes && _kept.Count > 0)
-        {
-            var oldest = _kept[0];
-            _kept.RemoveAt(0);
-            _keptBytes -= oldest.Length;
-            ((IDisposable)oldest).Dispose();
-        }
-        _inUse += bytes;
-        _peak = Math.Max(_peak, _inUse);
+            _inUse -= buffer.Length;
+        memory.Return(buffer);
     }
 }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using MountStore.Core.Activity;
+using MountStore.Core.Memory;
 using MountStore.Core.Storage;
 
 namespace MountStore.Core.Writing;
 
 /// <summary>What every file writer of one mount shares: the store, the limits and the pools.</summary>
-public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger, UploadsInProgress uploads, TimeProvider? clock = null)
+public sealed class WriteContext(IObjectStore store, WriteOptions options, StagingArea staging, ILogger logger, UploadsInProgress uploads, TimeProvider? clock = null, MemoryBudget? memory = null)
 {
     /// <summary>The mount's one clock: a file's mtime while it is written comes from here.</summary>
     public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
@@ -22,8 +23,8 @@ public sealed class WriteContext(IObjectStore store, WriteOptions options, Stagi
     /// <summary>Where parts start and end for this store.</summary>
     public PartSizing Sizing { get; } = new(store.Limits, options.PartBytes);
 
-    /// <summary>Memory for part buffers, shared by all writers.</summary>
-    public WriteBufferPool Buffers { get; } = new(options.MemoryBudgetBytes);
+    /// <summary>Memory for part buffers, shared by all writers, drawn from the mount's one budget.</summary>
+    public WriteBufferPool Buffers { get; } = memory is null ? new(options.MemoryBudgetBytes) : new(memory, options.MemoryBudgetBytes);
 
     /// <summary>Disk for staging files, shared by all writers.</summary>
     public StagingArea Staging { get; } = staging;
