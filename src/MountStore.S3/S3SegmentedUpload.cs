@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using MountStore.Resilience;
@@ -24,29 +23,30 @@ internal sealed class S3SegmentedUpload(S3ObjectStore store, string key, string 
         if (partNumber > store.Limits.MaxParts)
             throw new ObjectStoreException($"upload part {partNumber}", key, null, $"S3 takes at most {store.Limits.MaxParts} parts per object");
         var md5 = System.Security.Cryptography.MD5.HashData(data.Span);
-        var response = await store.RunAsync(RequestKind.Data, $"upload part {partNumber}", key, ct =>
+        // The part is sent from where it lies (a native buffer): pinned once, read by a fresh
+        // stream per attempt, never copied into a managed array.
+        using var pinned = data.Pin();
+        var response = await store.RunAsync(RequestKind.Data, $"upload part {partNumber}", key, ct => store.Client.UploadPartAsync(new UploadPartRequest
         {
-            var stream = MemoryMarshal.TryGetArray(data, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(data.ToArray(), writable: false);
-            return store.Client.UploadPartAsync(new UploadPartRequest
-            {
-                BucketName = store.Bucket,
-                Key = key,
-                UploadId = uploadId,
-                PartNumber = partNumber,
-                InputStream = stream,
-                PartSize = data.Length,
-                MD5Digest = Convert.ToBase64String(md5),
-                UseChunkEncoding = false,
-            }, ct);
-        }, cancellationToken).ConfigureAwait(false);
+            BucketName = store.Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            InputStream = PinnedStream(pinned, data.Length),
+            PartSize = data.Length,
+            MD5Digest = Convert.ToBase64String(md5),
+            UseChunkEncoding = false,
+        }, ct), cancellationToken).ConfigureAwait(false);
         var sent = Convert.ToHexStringLower(md5);
         var stored = ETags.Normalize(response.ETag);
         if (stored != sent)
             throw new IntegrityException($"upload part {partNumber}", key, $"part stored with ETag {stored}, we sent MD5 {sent}");
         return new UploadedPart(partNumber, data.Length, sent);
     }
+
+    /// <summary>A read-only stream over pinned memory.</summary>
+    internal static unsafe Stream PinnedStream(System.Buffers.MemoryHandle pinned, int length) =>
+        new UnmanagedMemoryStream((byte*)pinned.Pointer, length);
 
     public async Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
     {
