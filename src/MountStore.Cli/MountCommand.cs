@@ -9,8 +9,6 @@ using MountStore.Core.FileSystem;
 using MountStore.Core.Writing;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
-using MountStore.Fuse;
-using MountStore.Fuse.Native;
 
 namespace MountStore.Cli;
 
@@ -60,10 +58,10 @@ internal static class MountCommand
         try
         {
             remote = RemoteAddress.Parse(result.GetValue(o.Remote)!);
-            var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty));
-            LibFuseVersion.EnsureSupported();
-            MountPointChecks.EnsureFuseDevice();
-            var fsOptions = FileSystemOptionsFrom(o, result, remote);
+            var door = Doors.Doors.ForThisPlatform();
+            var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty), door);
+            door.EnsureAvailable();
+            var fsOptions = FileSystemOptionsFrom(o, result, remote, door.DefaultOwner);
             var environment = new Dictionary<string, string?>(EnvironmentSnapshot.Take(), StringComparer.Ordinal);
             if (result.GetValue(o.EnvFile) is { } envFile)
             {
@@ -75,16 +73,8 @@ internal static class MountCommand
             using var store = new CountingObjectStore(StoreFactory.Create(remote, environment, result.GetValue(o.S3Endpoint), loggers), requests);
             await store.VerifyAccessAsync(cancellationToken).ConfigureAwait(false);
             await using var fs = new MountedFileSystem(store, fsOptions, loggers);
-            var mountOptions = new FuseMountOptions
-            {
-                MountPoint = mountPoint,
-                Source = remote.ToString(),
-                ReadOnly = fsOptions.ReadOnly,
-                AllowOther = result.GetValue(o.AllowOther),
-                AttributeTimeout = fsOptions.MetadataTtl,
-                NegativeTimeout = fsOptions.NegativeTtl,
-            };
-            await using var mount = FuseMount.Start(fs, mountOptions, loggers);
+            var mountOptions = new Doors.DoorMountOptions(mountPoint, remote.ToString(), fsOptions.ReadOnly, result.GetValue(o.AllowOther), fsOptions.MetadataTtl, fsOptions.NegativeTtl);
+            await using var mount = door.Start(fs, mountOptions, loggers);
             void Unmount(PosixSignalContext context)
             {
                 context.Cancel = true; // we end the process ourselves, once the mount is gone
@@ -103,7 +93,7 @@ internal static class MountCommand
                 Daemon.ReportReady($", logs: {logTarget}");
             var loopResult = await mount.Completion.ConfigureAwait(false);
             if (loopResult != 0)
-                logger.LogDebug("libfuse's loop ended with {Result}", loopResult);
+                logger.LogDebug("The {Door} mount ended with {Result}", door.Name, loopResult);
             logger.LogInformation("Unmounted {MountPoint}", mountPoint);
             return 0;
         }
@@ -118,7 +108,7 @@ internal static class MountCommand
         }
     }
 
-    private static FileSystemOptions FileSystemOptionsFrom(MountCommandOptions o, ParseResult result, RemoteAddress remote)
+    private static FileSystemOptions FileSystemOptionsFrom(MountCommandOptions o, ParseResult result, RemoteAddress remote, (uint Uid, uint Gid) owner)
     {
         var fsOptions = new FileSystemOptions
         {
@@ -128,8 +118,8 @@ internal static class MountCommand
             NegativeTtl = TimeSpan.FromSeconds(Math.Min(5, result.GetValue(o.CacheTtl))),
             MaxCachedEntries = result.GetValue(o.MaxCachedEntries),
             ListingMetadataParallel = result.GetValue(o.ListingMetadata),
-            Uid = result.GetValue(o.Uid) ?? CurrentUser.Uid,
-            Gid = result.GetValue(o.Gid) ?? CurrentUser.Gid,
+            Uid = result.GetValue(o.Uid) ?? owner.Uid,
+            Gid = result.GetValue(o.Gid) ?? owner.Gid,
             FileMode = Octal(result.GetValue(o.FileMode)!, "--file-mode"),
             DirectoryMode = Octal(result.GetValue(o.DirectoryMode)!, "--dir-mode"),
             MemoryLimitBytes = (long)result.GetValue(o.MemoryLimitMiB) << 20,

@@ -1,6 +1,4 @@
 using MountStore.Core.Storage;
-using MountStore.Fuse;
-using MountStore.Fuse.Native;
 
 namespace MountStore.Cli;
 
@@ -11,8 +9,7 @@ internal static class MountErrors
     {
         // the store's messages already name the object, the status and what to do
         ObjectStoreException e => e.Message,
-        FuseUnavailableException e => e.Message,
-        MountFailedException e => e.Message,
+        Doors.DoorException e => e.Message,
         MountPointException e => e.Message,
         Service.EnvFileException e => e.Message,
         FormatException e => e.Message,

@@ -1,4 +1,4 @@
-using MountStore.Fuse;
+using MountStore.Cli.Doors;
 
 namespace MountStore.Cli;
 
@@ -6,25 +6,18 @@ namespace MountStore.Cli;
 internal static class MountPointChecks
 {
     /// <summary>The absolute mount point, or throws <see cref="MountPointException"/> saying what is wrong with it.</summary>
-    public static string Validate(string directory, bool allowNonEmpty)
+    public static string Validate(string directory, bool allowNonEmpty, IMountDoor door)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (File.Exists(full))
             throw new MountPointException($"{full} is a file, not a directory");
         if (!Directory.Exists(full))
             throw new MountPointException($"{full} does not exist; create it with: mkdir -p {full}");
-        if (MountTable.IsFuseMounted(full))
-            throw new MountPointException($"{full} is already a FUSE mount; unmount it first (mountstore unmount {full})");
+        if (door.IsMounted(full))
+            throw new MountPointException($"{full} is already a {door.Name} mount; unmount it first (mountstore unmount {full})");
         if (!allowNonEmpty && Directory.EnumerateFileSystemEntries(full).Any())
             throw new MountPointException($"{full} is not empty; choose an empty directory, or pass --allow-non-empty to hide its files while mounted");
         return full;
-    }
-
-    /// <summary>Throws when /dev/fuse is missing, naming the usual causes.</summary>
-    public static void EnsureFuseDevice()
-    {
-        if (!File.Exists("/dev/fuse"))
-            throw new MountPointException("/dev/fuse does not exist; load the module (modprobe fuse), or start the container with --device /dev/fuse --cap-add SYS_ADMIN");
     }
 }
 

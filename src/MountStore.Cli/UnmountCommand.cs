@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using MountStore.Fuse;
 
 namespace MountStore.Cli;
 
@@ -22,25 +20,13 @@ internal static class UnmountCommand
     private static int Run(string directory, bool lazy)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        if (!MountTable.IsFuseMounted(full))
+        var door = Doors.Doors.ForThisPlatform();
+        if (!door.IsMounted(full))
         {
             Console.Error.WriteLine($"mountstore: {full} is not mounted");
             return 1;
         }
-        if (lazy)
-        {
-            FuseMount.Detach(full);
-            return MountTable.IsFuseMounted(full) ? Fail(full, "the kernel kept the mount") : 0;
-        }
-        var start = new ProcessStartInfo("fusermount3", ["-u", full]) { UseShellExecute = false, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode == 0)
-            return 0;
-        return error.Contains("busy", StringComparison.OrdinalIgnoreCase)
-            ? Fail(full, "files are open on it (see: fuser -vm " + full + "); close them, or pass --lazy to unmount anyway")
-            : Fail(full, error.Trim());
+        return door.Unmount(full, evenIfBusy: lazy) is { } why ? Fail(full, why) : 0;
     }
 
     private static int Fail(string directory, string reason)
