@@ -177,7 +177,26 @@ measure_writes() {
   wait "$sampler" 2>/dev/null || true
   DISK[$tool]=$(cat "$OUT/disk-$tool.txt")
 }
-declare -A WRSS DISK
+declare -A WRSS DISK MRSS
+
+# The one memory budget's case: 16 readers of 64 MiB files and 4 writers of 256 MiB files at once,
+# in a fresh read-write mount, timed until every read ended and every file is on the server.
+measure_mixed() {
+  local tool=$1 t dir="m-$1-$$" jobs
+  echo "== $tool (16 readers and 4 writers at once)"
+  RW=1 mount_tool "$tool" || return 0
+  mkdir -p "$MNT/$dir"
+  t=$(now)
+  jobs=()
+  for i in $(seq -w 0 15); do cat "$MNT/par/p$i.bin" >/dev/null & jobs+=($!); done
+  for i in 1 2 3 4; do head -c 256M "$WRITE_SRC/big.bin" >"$MNT/$dir/w$i.bin" & jobs+=($!); done
+  wait "${jobs[@]}" 2>/dev/null || true
+  for i in 1 2 3 4; do wait_on_server size "$dir/w$i.bin" 268435456; done
+  record "$tool" mixed_16r_4w "$(since "$t")"
+  MRSS[$tool]=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0)
+  rm -rf "${MNT:?}/$dir"
+  unmount_tool "$tool"
+}
 
 if [[ ${BENCH_ONLY:-} != write ]]; then
   for tool in mountstore rclone s3fs; do measure_tool "$tool"; done
@@ -190,10 +209,11 @@ t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-
 t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
 curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big-renamed.bin" || true
 for tool in mountstore rclone s3fs; do measure_writes "$tool"; done
+for tool in mountstore rclone s3fs; do measure_mixed "$tool"; done
 rmdir "$MNT" 2>/dev/null || true
 rm -rf "${CACHE:?}"
 
-scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB rename_1GiB cp_r_1000x4KiB tar_x_2000_files rm_r_1000)
+scenarios=(seq_read_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB rename_1GiB cp_r_1000x4KiB tar_x_2000_files rm_r_1000 mixed_16r_4w)
 ratio() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="${T[$1,$3]}" -v y="${T[$2,$3]}" 'BEGIN { printf "%.2fx", x / y }' || echo "n/a"; }
 cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
 {
@@ -211,6 +231,8 @@ cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
   echo "Peak RSS of the mount process over these runs (VmHWM): MountStore $((${RSS[mountstore]:-0} / 1024)) MB, rclone $((${RSS[rclone]:-0} / 1024)) MB, s3fs $((${RSS[s3fs]:-0} / 1024)) MB."
   echo
   echo "Peak RSS of the mount process in the write runs: MountStore $((${WRSS[mountstore]:-0} / 1024)) MB, rclone $((${WRSS[rclone]:-0} / 1024)) MB, s3fs $((${WRSS[s3fs]:-0} / 1024)) MB."
+  echo
+  echo "Peak RSS of the mount process with 16 readers and 4 writers at once (mixed_16r_4w): MountStore $((${MRSS[mountstore]:-0} / 1024)) MB, rclone $((${MRSS[rclone]:-0} / 1024)) MB, s3fs $((${MRSS[s3fs]:-0} / 1024)) MB (target for MountStore: < 250 MB)."
   echo
   echo "Peak local disk (staging, write cache, temporary files) of the mount process in the write runs: MountStore $((${DISK[mountstore]:-0} / 1024)) MB, rclone $((${DISK[rclone]:-0} / 1024)) MB, s3fs $((${DISK[s3fs]:-0} / 1024)) MB."
   echo
