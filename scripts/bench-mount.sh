@@ -4,7 +4,9 @@
 # (times and ratios), mount.csv and mount.png. Not a test: it asserts nothing, it measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=bench-results
+OUT=${BENCH_OUT:-bench-results}
+# BENCH_TOOLS=mountstore measures only MountStore (to compare builds of it in one session)
+TOOLS=(${BENCH_TOOLS:-mountstore rclone s3fs})
 CONTAINER=mountstore-bench
 ENDPOINT=http://127.0.0.1:8080
 mkdir -p "$OUT"
@@ -199,7 +201,7 @@ measure_mixed() {
 }
 
 if [[ ${BENCH_ONLY:-} != write ]]; then
-  for tool in mountstore rclone s3fs; do measure_tool "$tool"; done
+  for tool in "${TOOLS[@]}"; do measure_tool "$tool"; done
 fi
 echo "== curl (writes)"
 t=$(now); curl -sf -o /dev/null -T "$WRITE_SRC/big.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl seq_write_1GiB "$(since "$t")"
@@ -208,8 +210,8 @@ t=$(now); curl -sf -o /dev/null -X COPY -H "Destination: $CONTAINER/w-curl/big-r
 t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl cp_r_1000x4KiB "$(since "$t")"
 t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
 curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big-renamed.bin" || true
-for tool in mountstore rclone s3fs; do measure_writes "$tool"; done
-for tool in mountstore rclone s3fs; do measure_mixed "$tool"; done
+for tool in "${TOOLS[@]}"; do measure_writes "$tool"; done
+for tool in "${TOOLS[@]}"; do measure_mixed "$tool"; done
 rmdir "$MNT" 2>/dev/null || true
 rm -rf "${CACHE:?}"
 
