@@ -197,7 +197,9 @@ measure_mixed() {
   record "$tool" mixed_16r_4w "$(since "$t")"
   MRSS[$tool]=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0)
   rm -rf "${MNT:?}/$dir"
+  local reads=${RSS[$tool]:-0}
   unmount_tool "$tool"
+  RSS[$tool]=$reads # the read runs' peak stays theirs
 }
 
 if [[ ${BENCH_ONLY:-} != write ]]; then
