@@ -8,7 +8,9 @@ namespace MountStore.Fuse;
 /// <summary>The requests that change files and the tree, each answered when the store has answered.</summary>
 internal sealed partial class FuseAdapter
 {
-    private const int SetMode = 1 << 0, SetUid = 1 << 1, SetGid = 1 << 2, SetSize = 1 << 3, SetModifiedTime = 1 << 5, SetModifiedTimeNow = 1 << 8;
+    // FUSE_SET_ATTR_*: which fields of a setattr are set (UTIME_OMIT sets neither time bit)
+    private const int SetMode = 1 << 0, SetUid = 1 << 1, SetGid = 1 << 2, SetSize = 1 << 3, SetAccessTime = 1 << 4, SetModifiedTime = 1 << 5,
+        SetAccessTimeNow = 1 << 7, SetModifiedTimeNow = 1 << 8;
     private const uint RenameNoReplace = 1;
 
     private async Task CreateAsync(nint request, ulong parent, string name, uint mode, FuseFileInfo info)
@@ -76,7 +78,9 @@ internal sealed partial class FuseAdapter
                 Uid: (toSet & SetUid) != 0 ? changed.Uid : null,
                 Gid: (toSet & SetGid) != 0 ? changed.Gid : null,
                 ModifiedTime: (toSet & SetModifiedTimeNow) == 0 && (toSet & SetModifiedTime) != 0 ? changed.ModifyTime.ToDateTimeOffset() : null,
-                ModifiedTimeToNow: (toSet & SetModifiedTimeNow) != 0);
+                ModifiedTimeToNow: (toSet & SetModifiedTimeNow) != 0,
+                AccessTime: (toSet & SetAccessTimeNow) == 0 && (toSet & SetAccessTime) != 0 ? changed.AccessTime.ToDateTimeOffset() : null,
+                AccessTimeToNow: (toSet & SetAccessTimeNow) != 0);
             var attributes = await _fs.SetAttributesAsync(path, handle, changes, CancellationToken.None).ConfigureAwait(false);
             FuseReply.Attributes(request, ToStat(inode, attributes), _options.AttributeTimeout.TotalSeconds);
         }

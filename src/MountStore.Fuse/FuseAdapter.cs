@@ -316,7 +316,7 @@ internal sealed partial class FuseAdapter
             Blocks = attributes.IsDirectory ? 8 : (attributes.Size + 511) / 512,
             // cp, cat and friends size their buffers by st_blksize: 1 MiB means fewer, larger reads
             BlockSize = 1 << 20,
-            AccessTime = time,
+            AccessTime = attributes.AccessTime is { } accessed ? Timespec.From(accessed) : time,
             ModifyTime = time,
             ChangeTime = attributes.ChangeTime is { } changed ? Timespec.From(changed) : time,
         };

@@ -207,24 +207,34 @@ public sealed partial class MountedFileSystem
     {
         try
         {
-            ThrowIfReadOnly(path);
-            ValidateNewName(path, directory: false);
-            if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
-                throw new FileSystemException(FileSystemError.Exists, path, "already exists");
-            var options = new FileMetadata(NodeKind.Symlink, Convert.ToUInt32("777", 8)).ToWriteOptions();
-            var fetchedAt = _clock.GetUtcNow();
-            using var content = new MemoryStream(Encoding.UTF8.GetBytes(target));
-            var info = await _store.PutAsync(_namespace.KeyOf(path), content, options, cancellationToken).ConfigureAwait(false);
-            var attributes = _attributes.File(info with { ContentType = FileMetadata.SymlinkContentType }, metadataLoaded: true);
+            var attributes = await PutNodeAsync(path, NodeKind.Symlink, Convert.ToUInt32("777", 8), Encoding.UTF8.GetBytes(target), cancellationToken).ConfigureAwait(false);
             _symlinkTargets[path] = target;
-            _cache.SetAttributes(path, attributes, fetchedAt);
-            ShowInParent(path, attributes);
             return attributes;
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {
             throw FailureTranslation.Of(e, path);
         }
+    }
+
+    /// <summary>
+    /// Stores a node that is one small object whose metadata says what it is: a symlink (its
+    /// target as content), a fifo or a socket (empty), all as s3fs stores them.
+    /// </summary>
+    private async Task<NodeAttributes> PutNodeAsync(string path, NodeKind kind, uint permissions, byte[] content, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(path);
+        ValidateNewName(path, directory: false);
+        if (await LookupAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+            throw new FileSystemException(FileSystemError.Exists, path, "already exists");
+        var options = new FileMetadata(kind, permissions).ToWriteOptions();
+        var fetchedAt = _clock.GetUtcNow();
+        using var body = new MemoryStream(content);
+        var info = await _store.PutAsync(_namespace.KeyOf(path), body, options, cancellationToken).ConfigureAwait(false);
+        var attributes = _attributes.File(info with { ContentType = options.ContentType }, metadataLoaded: true);
+        _cache.SetAttributes(path, attributes, fetchedAt);
+        ShowInParent(path, attributes);
+        return attributes;
     }
 
     /// <summary>The target of the symlink at <paramref name="path"/>.</summary>
@@ -249,13 +259,19 @@ public sealed partial class MountedFileSystem
         }
     }
 
-    /// <summary>mknod: an empty regular file is created; devices, fifos and sockets cannot be stored.</summary>
+    /// <summary>mknod: an empty regular file, a fifo or a socket (bind of a UNIX socket comes here); device nodes cannot be stored.</summary>
     public async ValueTask<NodeAttributes> MakeNodeAsync(string path, uint mode, CancellationToken cancellationToken)
     {
         try
         {
-            if ((mode & FileModeBits.TypeMask) is not (FileModeBits.Regular or 0))
-                throw new FileSystemException(FileSystemError.NotPermitted, path, "device nodes, fifos and sockets cannot be stored as objects");
+            switch (mode & FileModeBits.TypeMask)
+            {
+                case FileModeBits.Fifo or FileModeBits.Socket:
+                    return await PutNodeAsync(path, FileModeBits.KindOf(mode)!.Value, mode & FileModeBits.Permissions, [], cancellationToken).ConfigureAwait(false);
+                case not (FileModeBits.Regular or 0):
+                    throw new FileSystemException(FileSystemError.NotPermitted, path,
+                        "device nodes cannot be stored: an object cannot stand for a device of this machine (a mount of a store is nodev by nature)");
+            }
             var opened = await CreateAsync(path, mode & FileModeBits.Permissions, OpenIntent.WriteOnly, cancellationToken).ConfigureAwait(false);
             try
             {

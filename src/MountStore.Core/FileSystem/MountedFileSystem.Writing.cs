@@ -140,6 +140,7 @@ public sealed partial class MountedFileSystem
         Uid = changes.Uid ?? metadata.Uid,
         Gid = changes.Gid ?? metadata.Gid,
         ModifiedTime = changes.ModifiedTime ?? metadata.ModifiedTime,
+        AccessTime = changes.AccessTime ?? metadata.AccessTime,
     };
 
     /// <summary>truncate(2) on a path nobody has open: a writer for the length change alone, committed at once.</summary>

@@ -120,7 +120,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
                     return known;
             }
             var parent = PathNames.ParentOf(path);
-            if (_cache.TryGetListing(parent, out var listing))
+            var listing = _cache.TryGetListing(parent, out var fresh) ? fresh : await RelistAsync(parent, cancellationToken).ConfigureAwait(false);
+            if (listing is not null)
             {
                 var entry = PreferredOrNull(path, listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes);
                 return entry is { IsDirectory: false, MetadataLoaded: false }
@@ -140,6 +141,20 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             throw FailureTranslation.Of(e, path);
         }
     }
+
+    /// <summary>Folders up to this size are listed again when their listing expires under a lookup.</summary>
+    private const int RelistLimit = 10_000;
+
+    /// <summary>
+    /// A folder whose listing expired while names in it are still being looked up (cp -r and
+    /// tar -x into it, rsync over it) is listed again, when it is small enough: one LIST answers
+    /// every following lookup, where asking name by name costs a HEAD, a HEAD and a LIST each.
+    /// Null when it was never listed or is too large.
+    /// </summary>
+    private async ValueTask<DirectoryListing?> RelistAsync(string folder, CancellationToken cancellationToken) =>
+        _cache.TryGetAnyListing(folder, out var stale) && stale.Entries.Count <= RelistLimit
+            ? await ListDirectoryAsync(folder, cancellationToken).ConfigureAwait(false)
+            : null;
 
     /// <summary>What is at <paramref name="path"/>; throws <see cref="FileSystemError.NotFound"/> when nothing is.</summary>
     public async ValueTask<NodeAttributes> GetAttributesAsync(string path, CancellationToken cancellationToken) =>

@@ -125,6 +125,18 @@ public sealed class MetadataCache : IDisposable
         return false;
     }
 
+    /// <summary>The listing of <paramref name="path"/> last fetched, however old (not counted as a hit or miss).</summary>
+    public bool TryGetAnyListing(string path, out DirectoryListing listing)
+    {
+        if (_cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null)
+        {
+            listing = cached;
+            return true;
+        }
+        listing = null!;
+        return false;
+    }
+
     /// <summary>Remembers a complete listing. One larger than the whole cache is not kept.</summary>
     public void SetListing(string path, DirectoryListing listing) =>
         Set(ListingKey(path), listing, listing.Entries.Count + 1, _ttl);

@@ -7,11 +7,27 @@ namespace MountStore.Core.Model;
 /// <param name="Gid">New group (chown).</param>
 /// <param name="ModifiedTime">New mtime (utimens, touch).</param>
 /// <param name="ModifiedTimeToNow">The mtime becomes the time now, by the mount's clock (touch without a time).</param>
-public sealed record AttributeChanges(long? Size = null, uint? Permissions = null, uint? Uid = null, uint? Gid = null, DateTimeOffset? ModifiedTime = null, bool ModifiedTimeToNow = false)
+/// <param name="AccessTime">New atime (utimens; UTIME_OMIT leaves it null).</param>
+/// <param name="AccessTimeToNow">The atime becomes the time now.</param>
+public sealed record AttributeChanges(long? Size = null, uint? Permissions = null, uint? Uid = null, uint? Gid = null, DateTimeOffset? ModifiedTime = null,
+    bool ModifiedTimeToNow = false, DateTimeOffset? AccessTime = null, bool AccessTimeToNow = false)
 {
     /// <summary>True when something is stored in object metadata.</summary>
-    public bool ChangesMetadata => Permissions is not null || Uid is not null || Gid is not null || ModifiedTime is not null || ModifiedTimeToNow;
+    public bool ChangesMetadata => Permissions is not null || Uid is not null || Gid is not null
+        || ModifiedTime is not null || ModifiedTimeToNow || AccessTime is not null || AccessTimeToNow;
 
     /// <summary>These changes with "now" read from <paramref name="clock"/>.</summary>
-    public AttributeChanges At(TimeProvider clock) => ModifiedTimeToNow ? this with { ModifiedTime = clock.GetUtcNow(), ModifiedTimeToNow = false } : this;
+    public AttributeChanges At(TimeProvider clock)
+    {
+        if (!ModifiedTimeToNow && !AccessTimeToNow)
+            return this;
+        var now = clock.GetUtcNow();
+        return this with
+        {
+            ModifiedTime = ModifiedTimeToNow ? now : ModifiedTime,
+            AccessTime = AccessTimeToNow ? now : AccessTime,
+            ModifiedTimeToNow = false,
+            AccessTimeToNow = false,
+        };
+    }
 }

@@ -13,7 +13,7 @@ namespace MountStore.Core.Model;
 /// in step. Anything absent or unparsable reads as absent, so a stranger's metadata never
 /// breaks a stat().
 /// </summary>
-public sealed record FileMetadata(NodeKind Kind, uint Permissions, uint? Uid = null, uint? Gid = null, DateTimeOffset? ModifiedTime = null)
+public sealed record FileMetadata(NodeKind Kind, uint Permissions, uint? Uid = null, uint? Gid = null, DateTimeOffset? ModifiedTime = null, DateTimeOffset? AccessTime = null)
 {
     /// <summary>The content type symlinks are written with (the freedesktop name), so Swift listings show them.</summary>
     public const string SymlinkContentType = "inode/symlink";
@@ -22,25 +22,37 @@ public sealed record FileMetadata(NodeKind Kind, uint Permissions, uint? Uid = n
     public const string DirectoryContentType = "application/x-directory";
 
     /// <summary>Keys this format owns; others found on an object are kept when it is rewritten.</summary>
-    private static readonly string[] OwnKeys = ["mode", "uid", "gid", "mtime", "md5chksum"];
+    private static readonly string[] OwnKeys = ["mode", "uid", "gid", "mtime", "atime", "md5chksum"];
 
     /// <summary>What an object's metadata says, as far as this format reads it; absent values are null.</summary>
     /// <param name="Mode">The full st_mode, file type bits included, when "mode" is set.</param>
     /// <param name="Uid">Owner.</param>
     /// <param name="Gid">Group.</param>
     /// <param name="ModifiedTime">The mtime a tool stored.</param>
+    /// <param name="AccessTime">The atime a tool stored (s3fs does; "atime", in the mtime's format).</param>
     /// <param name="IsSymlink">True when the mode or the content type mark a symlink.</param>
-    public sealed record Stored(uint? Mode, uint? Uid, uint? Gid, DateTimeOffset? ModifiedTime, bool IsSymlink)
+    public sealed record Stored(uint? Mode, uint? Uid, uint? Gid, DateTimeOffset? ModifiedTime, DateTimeOffset? AccessTime, bool IsSymlink)
     {
         /// <summary>The permission bits of <see cref="Mode"/>.</summary>
         public uint? Permissions => Mode & FileModeBits.Permissions;
+
+        /// <summary>The kind of a file object: a symlink, a fifo or a socket when its mode or content type says so.</summary>
+        public NodeKind FileKind
+        {
+            get
+            {
+                if (IsSymlink)
+                    return NodeKind.Symlink;
+                return Mode is { } mode && FileModeBits.KindOf(mode) is { } kind && kind is NodeKind.Fifo or NodeKind.Socket ? kind : NodeKind.File;
+            }
+        }
     }
 
     /// <summary>Reads the metadata an object carries (keys in lower case, without the store's prefix).</summary>
     public static Stored Read(IReadOnlyDictionary<string, string>? metadata, string? contentType)
     {
         var mode = Number(metadata, "mode");
-        return new Stored(mode, Number(metadata, "uid"), Number(metadata, "gid"), ParseTime(metadata),
+        return new Stored(mode, Number(metadata, "uid"), Number(metadata, "gid"), ParseTime(metadata, "mtime"), ParseTime(metadata, "atime"),
             string.Equals(contentType, SymlinkContentType, StringComparison.OrdinalIgnoreCase)
             || (mode is { } m && FileModeBits.KindOf(m) == NodeKind.Symlink));
     }
@@ -65,6 +77,7 @@ public sealed record FileMetadata(NodeKind Kind, uint Permissions, uint? Uid = n
         if (Uid is { } uid) metadata["uid"] = uid.ToString(CultureInfo.InvariantCulture);
         if (Gid is { } gid) metadata["gid"] = gid.ToString(CultureInfo.InvariantCulture);
         if (ModifiedTime is { } mtime) metadata["mtime"] = FormatTime(mtime);
+        if (AccessTime is { } atime) metadata["atime"] = FormatTime(atime);
         var contentType = Kind switch
         {
             NodeKind.Symlink => SymlinkContentType,
@@ -76,12 +89,13 @@ public sealed record FileMetadata(NodeKind Kind, uint Permissions, uint? Uid = n
 
     /// <summary>
     /// This record for an existing object: its kind and permissions as shown, and owner and
-    /// mtime only where the object's metadata sets them (so a rewrite does not pin them).
+    /// times only where the object's metadata sets them (so a rewrite does not pin them).
     /// </summary>
     public static FileMetadata Of(NodeAttributes attributes, IReadOnlyDictionary<string, string>? metadata)
     {
         var stored = Read(metadata, null);
-        return new FileMetadata(attributes.Kind, attributes.Mode, stored.Uid, stored.Gid, stored.ModifiedTime is null ? null : attributes.ModifiedTime);
+        return new FileMetadata(attributes.Kind, attributes.Mode, stored.Uid, stored.Gid,
+            stored.ModifiedTime is null ? null : attributes.ModifiedTime, stored.AccessTime);
     }
 
     /// <summary>"1700000000.123456700": seconds and nine decimals, as rclone writes.</summary>
@@ -97,10 +111,10 @@ public sealed record FileMetadata(NodeKind Kind, uint Permissions, uint? Uid = n
         return string.Create(CultureInfo.InvariantCulture, $"{seconds}.{rest * 100:D9}");
     }
 
-    /// <summary>Parses "mtime": "1700000000" or "1700000000.123456789" (rclone), negative for before 1970.</summary>
-    private static DateTimeOffset? ParseTime(IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>Parses a time: "1700000000" or "1700000000.123456789" (rclone), negative for before 1970.</summary>
+    private static DateTimeOffset? ParseTime(IReadOnlyDictionary<string, string>? metadata, string key)
     {
-        if (metadata is null || !metadata.TryGetValue("mtime", out var text))
+        if (metadata is null || !metadata.TryGetValue(key, out var text))
             return null;
         text = text.Trim();
         var dot = text.IndexOf('.');

@@ -33,6 +33,8 @@ public static class FileModeBits
     {
         NodeKind.Directory => Directory,
         NodeKind.Symlink => Symlink,
+        NodeKind.Fifo => Fifo,
+        NodeKind.Socket => Socket,
         _ => Regular,
     };
 
@@ -45,6 +47,8 @@ public static class FileModeBits
         Regular => NodeKind.File,
         Directory => NodeKind.Directory,
         Symlink => NodeKind.Symlink,
+        Fifo => NodeKind.Fifo,
+        Socket => NodeKind.Socket,
         _ => null,
     };
 }

@@ -21,6 +21,9 @@ public sealed record NodeAttributes(
     /// </summary>
     public DateTimeOffset? ChangeTime { get; init; }
 
+    /// <summary>The atime set on the object (utimensat, s3fs's "atime"); the mtime when none was.</summary>
+    public DateTimeOffset? AccessTime { get; init; }
+
     /// <summary>
     /// The ETag a listing shows for this version when it differs from the HEAD's: a DLO's
     /// manifest lists as 0 bytes with its own ETag, RGW lists an SLO by its manifest. It lets a
@@ -37,7 +40,7 @@ public sealed record NodeAttributes(
     /// </summary>
     public bool LooksDifferentFrom(NodeAttributes other) =>
         Kind != other.Kind || Size != other.Size || Mode != other.Mode || Uid != other.Uid || Gid != other.Gid
-        || ModifiedTime != other.ModifiedTime || ChangeTime != other.ChangeTime;
+        || ModifiedTime != other.ModifiedTime || ChangeTime != other.ChangeTime || AccessTime != other.AccessTime;
 
     /// <summary>True for directories.</summary>
     public bool IsDirectory => Kind == NodeKind.Directory;

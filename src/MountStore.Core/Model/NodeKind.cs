@@ -11,4 +11,10 @@ public enum NodeKind
 
     /// <summary>A symbolic link: an object holding the target path, marked as s3fs marks them.</summary>
     Symlink,
+
+    /// <summary>A named pipe: an empty object whose mode says so (as s3fs stores it); the kernel makes it work.</summary>
+    Fifo,
+
+    /// <summary>A UNIX-domain socket's name: an empty object whose mode says so; the kernel binds and connects it.</summary>
+    Socket,
 }

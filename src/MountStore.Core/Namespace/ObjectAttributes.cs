@@ -19,14 +19,17 @@ public sealed class ObjectAttributes(NodeDefaults defaults, DateTimeOffset mount
             stored.Gid ?? defaults.Gid,
             stored.ModifiedTime ?? modified ?? mountTime,
             ETag: null,
-            MetadataLoaded: metadata is not null);
+            MetadataLoaded: metadata is not null)
+        {
+            AccessTime = stored.AccessTime,
+        };
     }
 
     /// <summary>Attributes of a file from a listing entry (<paramref name="metadataLoaded"/> false) or a HEAD.</summary>
     public NodeAttributes File(ObjectInfo info, bool metadataLoaded)
     {
         var stored = FileMetadata.Read(info.Metadata, info.ContentType);
-        return new NodeAttributes(stored.IsSymlink ? NodeKind.Symlink : NodeKind.File, info.Size,
+        return new NodeAttributes(stored.FileKind, info.Size,
             stored.Permissions ?? defaults.FileMode,
             stored.Uid ?? defaults.Uid,
             stored.Gid ?? defaults.Gid,
@@ -35,6 +38,7 @@ public sealed class ObjectAttributes(NodeDefaults defaults, DateTimeOffset mount
             metadataLoaded)
         {
             ChangeTime = WholeSeconds(info.LastModified),
+            AccessTime = stored.AccessTime,
         };
     }
 

@@ -175,6 +175,7 @@ public sealed class OpenWriters(NodeDefaults defaults, ILogger logger)
             writer.Metadata.Uid ?? defaults.Uid, writer.Metadata.Gid ?? defaults.Gid, writer.ModifiedTime, ETag: null, MetadataLoaded: true)
         {
             ChangeTime = writer.ModifiedTime,
+            AccessTime = writer.Metadata.AccessTime,
         };
 
     private static bool IsAtOrBelow(string path, string folder) =>

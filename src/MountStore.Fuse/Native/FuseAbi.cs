@@ -13,14 +13,31 @@ internal struct Timespec
     public long Seconds;
     public long Nanoseconds;
 
-    /// <summary>The time this timespec stands for (100 ns resolution).</summary>
-    public readonly DateTimeOffset ToDateTimeOffset() =>
-        DateTimeOffset.FromUnixTimeSeconds(Seconds).AddTicks(Nanoseconds / 100);
+    private const long FirstSecond = -62_135_596_800, LastSecond = 253_402_300_799; // years 1 and 9999
 
+    /// <summary>
+    /// The time this timespec stands for (100 ns resolution). Times past what the mount can
+    /// hold (before year 1, after 9999) are clamped to its range, as the kernel clamps times to
+    /// what a filesystem can hold, instead of failing the call.
+    /// </summary>
+    public readonly DateTimeOffset ToDateTimeOffset()
+    {
+        var seconds = Math.Clamp(Seconds, FirstSecond, LastSecond);
+        var ticks = seconds == Seconds ? Math.Clamp(Nanoseconds, 0, 999_999_999) / 100 : 0;
+        return DateTimeOffset.FromUnixTimeSeconds(seconds).AddTicks(ticks);
+    }
+
+    /// <summary>The timespec of <paramref name="time"/>: whole seconds rounded down, so nanoseconds are never negative (before 1970 too).</summary>
     public static Timespec From(DateTimeOffset time)
     {
         var ticks = time.UtcTicks - DateTime.UnixEpoch.Ticks;
-        return new Timespec { Seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest), Nanoseconds = rest * 100 };
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
+        if (rest < 0)
+        {
+            seconds--;
+            rest += TimeSpan.TicksPerSecond;
+        }
+        return new Timespec { Seconds = seconds, Nanoseconds = rest * 100 };
     }
 }
 
