@@ -136,11 +136,16 @@ internal sealed partial class FuseAdapter
         try
         {
             path = ChildPath(parent, name);
+            var stillOpenAs = (string?)null;
             if (directory)
                 await _fs.RemoveDirectoryAsync(path, CancellationToken.None).ConfigureAwait(false);
             else
-                await _fs.UnlinkAsync(path, CancellationToken.None).ConfigureAwait(false);
-            _inodes.Detach(path);
+                stillOpenAs = await _fs.UnlinkAsync(path, CancellationToken.None).ConfigureAwait(false);
+            // an unlinked file still open keeps its inode, answering from where Core keeps it
+            if (stillOpenAs is null)
+                _inodes.Detach(path);
+            else
+                _inodes.Rename(path, stillOpenAs);
             LibFuse.ReplyError(request, 0);
         }
         catch (Exception e)
@@ -158,7 +163,9 @@ internal sealed partial class FuseAdapter
             var to = ChildPath(newParent, newName);
             if ((flags & ~RenameNoReplace) != 0)
                 throw new FileSystemException(FileSystemError.InvalidName, from, "exchanging two names atomically (RENAME_EXCHANGE) is not possible on an object store");
-            await _fs.RenameAsync(from, to, (flags & RenameNoReplace) != 0, CancellationToken.None).ConfigureAwait(false);
+            var replacedStillOpenAs = await _fs.RenameAsync(from, to, (flags & RenameNoReplace) != 0, CancellationToken.None).ConfigureAwait(false);
+            if (replacedStillOpenAs is not null)
+                _inodes.Rename(to, replacedStillOpenAs);
             _inodes.Rename(from, to);
             LibFuse.ReplyError(request, 0);
         }

@@ -309,7 +309,7 @@ internal sealed partial class FuseAdapter
         {
             Inode = inode,
             Mode = FileModeBits.Mode(attributes.Kind, attributes.Mode),
-            LinkCount = attributes.IsDirectory ? 2UL : 1UL,
+            LinkCount = attributes.Unlinked ? 0UL : attributes.IsDirectory ? 2UL : 1UL,
             Uid = attributes.Uid,
             Gid = attributes.Gid,
             Size = attributes.IsDirectory ? 4096 : attributes.Size,

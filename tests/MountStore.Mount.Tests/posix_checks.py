@@ -96,7 +96,10 @@ class Twin:
         size = os.fstat(self.fd).st_size
         check(size == len(self.reference), f"after {step}: size {size:#x} is {len(self.reference):#x}")
         got = os.pread(self.fd, size + 1, 0)
-        check(got == bytes(self.reference), f"after {step}: every byte is what was written")
+        wanted = bytes(self.reference)
+        first = next((i for i in range(min(len(got), len(wanted))) if got[i] != wanted[i]), None)
+        where = f" (a read of {size + 1:#x} bytes gave {len(got):#x})" if first is None else f" (first difference at {first:#x}: {got[first:first + 8].hex()} instead of {wanted[first:first + 8].hex()})"
+        check(got == wanted, f"after {step}: every byte is what was written{where}")
 
     def close(self):
         os.close(self.fd)

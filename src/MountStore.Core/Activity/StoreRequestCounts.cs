@@ -26,12 +26,15 @@ public sealed class StoreRequestCounts
     /// <summary>Operation name → (count, errors), in name order.</summary>
     /// <remarks>
     /// Copied out first (ToArray holds the dictionary still): sorting it live lets LINQ size its
-    /// result by one count and fill it from a later enumeration that has a kind more.
+    /// result by one count and fill it from a later enumeration that has a kind more. A kind
+    /// whose first request is being counted at that moment can be in the table with nothing
+    /// counted yet; it is left out until it has a count.
     /// </remarks>
     public IReadOnlyList<(string Operation, long Count, long Errors)> Snapshot() =>
         _counters.ToArray()
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => (c.Key, Interlocked.Read(ref c.Value.Count), Interlocked.Read(ref c.Value.Errors)))
+            .Where(c => c.Item2 > 0)
             .ToList();
 
     private Counter For(string operation) => _counters.GetOrAdd(operation, static _ => new Counter());

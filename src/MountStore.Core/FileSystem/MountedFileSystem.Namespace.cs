@@ -64,17 +64,24 @@ public sealed partial class MountedFileSystem
         }
     }
 
-    /// <summary>Deletes the file or symlink <paramref name="path"/> (and, for a Swift large object, its segments).</summary>
-    public async ValueTask UnlinkAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the file or symlink <paramref name="path"/> (and, for a Swift large object, its
+    /// segments). A file with handles open stays alive for them until the last one closes
+    /// (<see cref="UnlinkedOpenFiles"/>): the path it answers to from now on is returned, null
+    /// when nothing stays open.
+    /// </summary>
+    public async ValueTask<string?> UnlinkAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
             ThrowIfReadOnly(path);
+            if (await KeepOpenFileAsync(path, keyReusedNow: false, cancellationToken).ConfigureAwait(false) is { } hidden)
+                return hidden;
             var writer = _writers.Detach(path);
             if (writer is { ExistsInStore: false })
             {
                 Removed(path, directory: false); // never stored: nothing to delete
-                return;
+                return null;
             }
             var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
             if (attributes is { IsDirectory: true })
@@ -82,6 +89,7 @@ public sealed partial class MountedFileSystem
             await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
             Removed(path, directory: false);
             await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
+            return null;
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {
@@ -123,8 +131,10 @@ public sealed partial class MountedFileSystem
     /// <summary>
     /// Renames a file (server-side copy, verified, then delete) or a folder (every key below it,
     /// in parallel; not atomic, and a failure midway leaves each file in one place or the other).
+    /// A file at <paramref name="to"/> that was open is kept for its handles: the path it answers
+    /// to from now on is returned (null when none).
     /// </summary>
-    public async ValueTask RenameAsync(string from, string to, bool noReplace, CancellationToken cancellationToken)
+    public async ValueTask<string?> RenameAsync(string from, string to, bool noReplace, CancellationToken cancellationToken)
     {
         try
         {
@@ -132,7 +142,7 @@ public sealed partial class MountedFileSystem
             var source = await GetAttributesAsync(from, cancellationToken).ConfigureAwait(false);
             ValidateNewName(to, source.IsDirectory);
             if (from == to)
-                return;
+                return null;
             if (to.StartsWith(from + "/", StringComparison.Ordinal))
                 throw new FileSystemException(FileSystemError.InvalidName, to, "cannot move a folder into itself");
             var target = await LookupAsync(to, cancellationToken).ConfigureAwait(false);
@@ -147,11 +157,14 @@ public sealed partial class MountedFileSystem
                 if (target.IsDirectory)
                     await RemoveDirectoryAsync(to, cancellationToken).ConfigureAwait(false);
             }
+            // a file replaced while open stays alive for its handles, as after an unlink
+            var replaced = target is { IsDirectory: false } ? await KeepOpenFileAsync(to, keyReusedNow: true, cancellationToken).ConfigureAwait(false) : null;
             if (source.IsDirectory)
                 await RenameDirectoryAsync(from, to, source, cancellationToken).ConfigureAwait(false);
             else
                 await RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
             await KeepParentAsync(from, cancellationToken).ConfigureAwait(false);
+            return replaced;
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {

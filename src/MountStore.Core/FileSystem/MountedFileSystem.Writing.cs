@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
+using MountStore.Core.Storage;
 using MountStore.Core.Writing;
 using MountStore.Core.Model;
 
@@ -46,7 +47,7 @@ public sealed partial class MountedFileSystem
         try
         {
             var opened = HandleOf(handle);
-            var writer = opened.Writer ?? throw new FileSystemException(FileSystemError.BadHandle, opened.Path, "the file was opened read-only");
+            var writer = opened.Mode.Write ? opened.Writer! : throw new FileSystemException(FileSystemError.BadHandle, opened.Path, "the file was opened read-only");
             await writer.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
@@ -74,7 +75,13 @@ public sealed partial class MountedFileSystem
 
     private async Task CommitAsync(FileWriter writer, CancellationToken cancellationToken)
     {
-        var info = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        ObjectInfo? info;
+        using (await _keyLocks.AcquireAsync(writer.Key, cancellationToken).ConfigureAwait(false))
+        {
+            if (!writer.IsDiscarded && writer.IsDirty)
+                await PreserveUnlinkedAsync(writer.Key, cancellationToken).ConfigureAwait(false);
+            info = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (info is null)
             return;
         var path = _namespace.PathOf(info.Key);
@@ -91,7 +98,9 @@ public sealed partial class MountedFileSystem
         {
             ThrowIfReadOnly(path);
             changes = changes.At(_clock);
-            var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Writer is { } own ? own : null;
+            var writer = handle is { } h && _open.TryGetValue(h, out var opened) && opened.Mode.Write && opened.Writer is { } own ? own : null;
+            if (writer is null && UnlinkedOpenFiles.IsHidden(path))
+                return UnlinkedAttributes(path) ?? throw new FileSystemException(FileSystemError.NotFound, path, "the file was unlinked and closed");
             var joined = writer is null ? _writers.Join(path) : null;
             writer ??= joined;
             try

@@ -111,6 +111,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             if (path.Length == 0)
                 return RootAttributes;
+            if (UnlinkedOpenFiles.IsHidden(path))
+                return UnlinkedAttributes(path);
             if (WriterAttributes(path) is { } writing)
                 return writing;
             if (_cache.TryGetAttributes(path, out var known, out var knownAt))
@@ -310,6 +312,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             if (mode.Write && Options.ReadOnly)
                 throw ReadOnlyError(path);
+            if (UnlinkedOpenFiles.IsHidden(path))
+                throw new FileSystemException(FileSystemError.NotFound, path, "the file was unlinked: only the handles open before can use it");
             if (mode.Write && _writers.Join(path) is { } shared)
             {
                 if (mode.Truncate)
@@ -379,7 +383,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         try
         {
             var opened = HandleOf(handle);
-            if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+            if (opened.Writer is { } writer && (writer.HasChangedContent || opened.Reader is null))
                 return await writer.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
             return await opened.Reader!.ReadAsync(offset, destination, cancellationToken).ConfigureAwait(false);
         }
@@ -398,7 +402,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         try
         {
             var opened = HandleOf(handle);
-            if (opened.Writer is { } writer && (writer.IsDirty || opened.Reader is null))
+            if (opened.Writer is { } writer && (writer.HasChangedContent || opened.Reader is null))
             {
                 var buffer = new byte[length];
                 var read = await writer.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false);
@@ -432,6 +436,11 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
                 _logger.LogDebug("Closed '{Path}': {Fetches} ranged GETs, {Bytes} bytes fetched", opened.Path, reader.FetchCount, reader.FetchedBytes);
                 await reader.DisposeAsync().ConfigureAwait(false);
             }
+            if (UnlinkedOpenFiles.IsHidden(opened.Path))
+            {
+                await ReleaseUnlinkedAsync(opened).ConfigureAwait(false);
+                return;
+            }
             if (opened.Writer is { } writer)
                 await LeaveWriterAsync(writer).ConfigureAwait(false);
         }
@@ -462,8 +471,13 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private sealed class OpenHandle(string path, ObjectReader? reader, FileWriter? writer, OpenIntent mode)
     {
         public string Path { get; set; } = path;
-        public ObjectReader? Reader { get; } = reader;
-        public FileWriter? Writer { get; } = writer;
+
+        /// <summary>Reads the object; dropped for a local copy when an unlinked file's key is reused.</summary>
+        public ObjectReader? Reader { get; set; } = reader;
+
+        /// <summary>The file's writer; for an unlinked file whose key is reused, its local copy.</summary>
+        public FileWriter? Writer { get; set; } = writer;
+
         public OpenIntent Mode { get; } = mode;
     }
 }

@@ -21,6 +21,9 @@ public sealed record NodeAttributes(
     /// </summary>
     public DateTimeOffset? ChangeTime { get; init; }
 
+    /// <summary>True for a file unlinked while open: no name leads to it any more (nlink 0).</summary>
+    public bool Unlinked { get; init; }
+
     /// <summary>The atime set on the object (utimensat, s3fs's "atime"); the mtime when none was.</summary>
     public DateTimeOffset? AccessTime { get; init; }
 

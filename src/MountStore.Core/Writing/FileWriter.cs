@@ -36,7 +36,7 @@ public sealed class FileWriter : IAsyncDisposable
         _baseLength = truncate || baseObject is null ? 0 : baseObject.Size;
         _length = _baseLength;
         _dirty = truncate || baseObject is null;
-        _contentChanged = _dirty;
+        _contentChanged = _everChanged = _dirty;
         ExistsInStore = baseObject is not null;
         ModifiedTime = _dirty ? context.Clock.GetUtcNow() : metadata.ModifiedTime ?? baseObject!.LastModified;
     }
@@ -63,6 +63,14 @@ public sealed class FileWriter : IAsyncDisposable
 
     /// <summary>The file's length as written so far.</summary>
     public long Length => Volatile.Read(ref _length);
+
+    /// <summary>
+    /// True once the file's bytes were changed through this writer, committed or not: from then
+    /// on its handles read through it, never through a reader of the version they opened.
+    /// </summary>
+    public bool HasChangedContent => Volatile.Read(ref _everChanged);
+
+    private bool _everChanged;
 
     /// <summary>True when there is something to commit (bytes, or only mode, owner or mtime).</summary>
     public bool IsDirty => Volatile.Read(ref _dirty);
@@ -140,7 +148,7 @@ public sealed class FileWriter : IAsyncDisposable
     private void Written(long end)
     {
         Volatile.Write(ref _length, Math.Max(_length, end));
-        _dirty = _contentChanged = true;
+        _dirty = _contentChanged = _everChanged = true;
         if (Metadata.ModifiedTime is null)
             ModifiedTime = _context.Clock.GetUtcNow();
     }
@@ -177,7 +185,7 @@ public sealed class FileWriter : IAsyncDisposable
             Staging().SetLength(length);
             _baseLength = Math.Min(_baseLength, length);
             Volatile.Write(ref _length, length);
-            _dirty = _contentChanged = true;
+            _dirty = _contentChanged = _everChanged = true;
             if (Metadata.ModifiedTime is null)
                 ModifiedTime = _context.Clock.GetUtcNow();
         }
@@ -196,6 +204,27 @@ public sealed class FileWriter : IAsyncDisposable
                 _staging.SetLength(_length);
         }
         return _staging;
+    }
+
+    /// <summary>
+    /// Makes the file independent of its object in the store: a staged file is filled where
+    /// nothing was written. For a file unlinked while open whose key is about to be reused. A
+    /// streamed file needs nothing: it was written from its start, none of it comes from the object.
+    /// </summary>
+    public async ValueTask MakeLocalAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_streaming is not null)
+                return;
+            var staging = Staging();
+            await staging.FillAsync(0, staging.Length, _context.Store, Key, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>
