@@ -83,9 +83,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             MaxKeys = request.MaxKeys,
         }, ct), cancellationToken).ConfigureAwait(false);
 
-        // SDK v4 leaves empty collections null
+        // SDK v4 leaves empty collections null. Listings give milliseconds (RGW) where a HEAD's
+        // Last-Modified has whole seconds: cut to the second, so both show one time.
         var objects = (response.S3Objects ?? []).Select(o => new ObjectInfo(o.Key, o.Size ?? 0, ETags.Normalize(o.ETag),
-            o.LastModified is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch,
+            o.LastModified is { } t ? WholeSeconds(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))) : DateTimeOffset.UnixEpoch,
             null, ObjectInfo.NoMetadata)
         {
             IsSegmented = o.ETag?.Contains('-') == true,
@@ -165,6 +166,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return (offset, total);
     }
 
+    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));
+
     internal static ObjectInfo ToInfo(string key, long size, string? etag, DateTime? lastModified, string? contentType, MetadataCollection metadata)
     {
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -173,7 +176,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var shortName = name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase) ? name[MetaPrefix.Length..] : name;
             meta[shortName.ToLowerInvariant()] = metadata[name];
         }
-        var modified = lastModified is { } t ? new DateTimeOffset(t.ToUniversalTime()) : DateTimeOffset.UnixEpoch;
+        var modified = lastModified is { } t ? WholeSeconds(new DateTimeOffset(t.ToUniversalTime())) : DateTimeOffset.UnixEpoch;
         return new ObjectInfo(key, size, ETags.Normalize(etag), modified, contentType, meta) { IsSegmented = etag?.Contains('-') == true };
     }
 

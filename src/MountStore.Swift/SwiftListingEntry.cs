@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using MountStore.Core.Storage;
 
@@ -18,19 +17,10 @@ internal sealed class SwiftListingEntry
     /// <summary>The name that continues the listing after this row (the marker).</summary>
     public string MarkerName => Name ?? Subdir ?? "";
 
-    /// <summary>
-    /// The row as an object; its time in whole seconds, rounded as the server rounds the
-    /// Last-Modified of a HEAD (<paramref name="serverRoundsUp"/>: Swift does, RGW does not), so
-    /// a listing and a HEAD of the same object show the same time.
-    /// </summary>
-    public ObjectInfo ToObjectInfo(bool serverRoundsUp)
+    /// <summary>The row as an object, its time as <see cref="SwiftTimes"/> reads it.</summary>
+    public ObjectInfo ToObjectInfo()
     {
-        // Swift lists times in UTC without a zone suffix, to the microsecond
-        var modified = DateTimeOffset.TryParse(LastModified, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : DateTimeOffset.UnixEpoch;
-        var fraction = modified.UtcTicks % TimeSpan.TicksPerSecond;
-        if (fraction != 0)
-            modified = modified.AddTicks(serverRoundsUp ? TimeSpan.TicksPerSecond - fraction : -fraction);
+        var modified = SwiftTimes.OfListing(LastModified);
         // an SLO's listing row carries the whole object's size and its ETag as slo_etag;
         // its content_type gains ";swift_bytes=N" on some versions
         var contentType = ContentType;

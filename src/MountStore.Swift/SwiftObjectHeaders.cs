@@ -1,4 +1,3 @@
-using System.Globalization;
 using MountStore.Core.Storage;
 
 namespace MountStore.Swift;
@@ -20,13 +19,7 @@ internal static class SwiftObjectHeaders
         // RGW shows an SLO's flag as user metadata too; carried into a copy it would be a lie
         metadata.Remove("static-large-object");
         var size = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? 0;
-        // Last-Modified in whole seconds as the server rounds them (Swift up, RGW down), which is
-        // also how its S3 door shows the object: a Swift and an S3 mount of one container agree.
-        // X-Timestamp's fraction would put the Swift view a second behind on Swift itself.
-        var modified = response.Content.Headers.LastModified
-            ?? (double.TryParse(SwiftHttp.Header(response, "X-Timestamp"), NumberStyles.Float, CultureInfo.InvariantCulture, out var ts)
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)(ts * 1000))
-                : DateTimeOffset.UnixEpoch);
+        var modified = SwiftTimes.Of(response);
         var segmented = SwiftHttp.Header(response, "X-Static-Large-Object") is { } slo && slo.Equals("true", StringComparison.OrdinalIgnoreCase)
             || SwiftHttp.Header(response, "X-Object-Manifest") is not null;
         return new ObjectInfo(key, size, SwiftHttp.ETag(response),

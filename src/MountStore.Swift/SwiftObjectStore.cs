@@ -111,14 +111,13 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         if (response.StatusCode == HttpStatusCode.NoContent) return new ListingPage([], [], null);
 
         var rows = await response.Content.ReadFromJsonAsync(SwiftJson.Default.ListSwiftListingEntry, cancellationToken).ConfigureAwait(false) ?? [];
-        var roundsUp = !await IsRgwAsync(cancellationToken).ConfigureAwait(false);
         var objects = new List<ObjectInfo>(rows.Count);
         var prefixes = new List<string>();
         foreach (var row in rows)
         {
             if (row.MarkerName == request.ContinuationToken) continue; // never repeat the marker itself
             if (row.Subdir is not null) prefixes.Add(row.Subdir);
-            else if (row.Name is not null) objects.Add(row.ToObjectInfo(roundsUp));
+            else if (row.Name is not null) objects.Add(row.ToObjectInfo());
         }
         if (container == _options.Container && objects.Any(o => RgwSloQuirks.IsManifestRow(o, serverIsRgw: true)))
             await CorrectManifestRowsAsync(objects, cancellationToken).ConfigureAwait(false);

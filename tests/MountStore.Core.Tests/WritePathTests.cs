@@ -81,6 +81,39 @@ public sealed class WritePathTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_folder_keeps_its_time_and_owner_when_its_mode_changes_as_unzip_and_tar_set_them()
+    {
+        // unzip and tar set a folder's times, then its mode: the marker written for the mode
+        // must not lose what the marker written for the times holds.
+        await _fs.MakeDirectoryAsync("d", 493, CancellationToken.None);
+        var mtime = new DateTimeOffset(2026, 12, 2, 1, 51, 14, TimeSpan.Zero);
+        await _fs.SetAttributesAsync("d", null, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
+        await _fs.SetAttributesAsync("d", null, new AttributeChanges(Uid: 1000, Gid: 1001), CancellationToken.None);
+        var seen = await _fs.SetAttributesAsync("d", null, new AttributeChanges(Permissions: 448), CancellationToken.None);
+
+        Assert.Equal(mtime, seen.ModifiedTime);
+        Assert.Equal((448u, 1000u, 1001u), (seen.Mode, seen.Uid, seen.Gid));
+        var marker = (await _memory.HeadAsync("d/", CancellationToken.None))!;
+        Assert.Equal(FileMetadata.FormatTime(mtime), marker.Metadata["mtime"]);
+        Assert.Equal("1000", marker.Metadata["uid"]);
+        Assert.Equal("16832", marker.Metadata["mode"]); // folder, 0700
+    }
+
+    [Fact]
+    public async Task A_closed_file_shows_the_time_of_its_last_write_not_a_rounded_up_store_date()
+    {
+        var file = await _fs.CreateAsync("out.txt", 420, OpenIntent.WriteOnly, CancellationToken.None);
+        await _fs.WriteAsync(file.Handle, 0, "built"u8.ToArray(), CancellationToken.None);
+        var whileOpen = (await _fs.GetAttributesAsync("out.txt", CancellationToken.None)).ModifiedTime;
+        await _fs.FlushAsync(file.Handle, CancellationToken.None);
+        await _fs.ReleaseAsync(file.Handle);
+
+        var afterClose = (await _fs.GetAttributesAsync("out.txt", CancellationToken.None)).ModifiedTime;
+        Assert.Equal(whileOpen, afterClose);
+        Assert.True(afterClose <= DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public async Task Changes_by_path_after_close_are_stored_even_when_the_release_comes_later()
     {
         // rsync closes its temporary file, then sets times and mode by path, then renames it.

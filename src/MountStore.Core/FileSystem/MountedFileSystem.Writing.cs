@@ -86,6 +86,11 @@ public sealed partial class MountedFileSystem
             return;
         var path = _namespace.PathOf(info.Key);
         var attributes = _attributes.File(info, metadataLoaded: true);
+        // A write response's date is rounded up to the second on Swift, ahead of the clock; the
+        // time of the last write is what the program saw while writing, until the store's own
+        // time of the object (a little later) comes with the next listing or HEAD.
+        if (writer.Metadata.ModifiedTime is null)
+            attributes = attributes with { ModifiedTime = writer.ModifiedTime };
         _cache.SetAttributes(path, attributes, _clock.GetUtcNow());
         ShowInParent(path, attributes);
         _logger.LogDebug("Stored '{Path}': {Bytes} bytes", path, info.Size);
@@ -195,8 +200,14 @@ public sealed partial class MountedFileSystem
     {
         if (path.Length == 0)
             return current; // the mount root has no object of its own; its mode comes from --dir-mode
-        var metadata = Changed(new FileMetadata(NodeKind.Directory, current.Mode), changes).ToWriteOptions();
-        await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
+        // What the marker holds now (owner, times, other tools' keys) is kept; the folder's mtime
+        // too, even when it came from the marker's own date, since writing the marker again must
+        // not move it (unzip and tar set a folder's time, then its mode).
+        var marker = _namespace.DirectoryMarkerOf(path);
+        var stored = (await _store.HeadAsync(marker, cancellationToken).ConfigureAwait(false))?.Metadata;
+        var kept = FileMetadata.Of(current, stored) with { ModifiedTime = current.ModifiedTime };
+        var metadata = Changed(kept, changes).ToWriteOptions(stored);
+        await _store.PutAsync(marker, Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
         var fetchedAt = _clock.GetUtcNow();
         var attributes = _attributes.Directory(fetchedAt, metadata.Metadata);
         _cache.SetAttributes(path, attributes, fetchedAt);

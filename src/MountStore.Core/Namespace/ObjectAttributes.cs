@@ -33,18 +33,12 @@ public sealed class ObjectAttributes(NodeDefaults defaults, DateTimeOffset mount
             stored.Permissions ?? defaults.FileMode,
             stored.Uid ?? defaults.Uid,
             stored.Gid ?? defaults.Gid,
-            stored.ModifiedTime ?? WholeSeconds(info.LastModified),
+            stored.ModifiedTime ?? info.LastModified,
             info.ETag,
             metadataLoaded)
         {
-            ChangeTime = WholeSeconds(info.LastModified),
+            ChangeTime = info.LastModified,
             AccessTime = stored.AccessTime,
         };
     }
-
-    /// <summary>
-    /// Listings give times to the microsecond, HEAD only to the second (HTTP dates): both are cut
-    /// to whole seconds so a file does not seem to change when opening it reads its headers.
-    /// </summary>
-    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));
 }

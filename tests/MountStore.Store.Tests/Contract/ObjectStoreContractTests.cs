@@ -96,6 +96,21 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_listing_and_a_head_date_an_object_alike_and_not_ahead_of_the_clock()
+    {
+        // A file's mtime must not change when a HEAD replaces what the listing said, and a
+        // date ahead of the clock makes make warn of clock skew and misorder its targets.
+        var key = Key("dated.bin");
+        await PutAsync(key, RandomBytes(10));
+        var headed = (await Store.HeadAsync(key, None))!.LastModified;
+        var listed = Assert.Single((await Store.ListAsync(new ListRequest(Key(""), "/"), None)).Objects).LastModified;
+
+        Assert.Equal(headed, listed);
+        if (fixture.DatesNeverAhead)
+            Assert.True(headed <= DateTimeOffset.UtcNow, $"dated {headed:O}, now {DateTimeOffset.UtcNow:O}");
+    }
+
+    [Fact]
     public async Task Listing_more_than_10000_objects_pages_through_all_of_them_in_order()
     {
         await fixture.EnsurePagingSetAsync();
