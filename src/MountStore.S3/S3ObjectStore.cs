@@ -21,6 +21,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly AmazonS3Client _client;
     private readonly StoreRetryPipeline _pipeline;
     private readonly ILogger _logger;
+    private readonly S3Dates _dates;
 
     /// <summary>Creates the client; nothing is sent until the first operation.</summary>
     public S3ObjectStore(S3StoreOptions options, ILoggerFactory? loggers = null)
@@ -29,6 +30,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<S3ObjectStore>();
         _pipeline = new StoreRetryPipeline(options.Retry, _logger);
         _client = S3ClientFactory.Create(options);
+        _dates = new S3Dates(options.Endpoint, options.Handler);
     }
 
     /// <inheritdoc />
@@ -67,6 +69,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task VerifyAccessAsync(CancellationToken cancellationToken)
     {
         // a one-key listing proves both the credentials and the bucket, and needs only read access
+        await _dates.LearnAsync().ConfigureAwait(false);
         await RunAsync(RequestKind.Metadata, "open bucket", null, ct => _client.ListObjectsV2Async(
             new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, ct), cancellationToken).ConfigureAwait(false);
     }
@@ -74,6 +77,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     /// <inheritdoc />
     public async Task<ListingPage> ListAsync(ListRequest request, CancellationToken cancellationToken)
     {
+        await _dates.LearnAsync().ConfigureAwait(false);
         var response = await RunAsync(RequestKind.Metadata, "list", null, ct => _client.ListObjectsV2Async(new ListObjectsV2Request
         {
             BucketName = _options.Bucket,
@@ -83,10 +87,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             MaxKeys = request.MaxKeys,
         }, ct), cancellationToken).ConfigureAwait(false);
 
-        // SDK v4 leaves empty collections null. Listings give milliseconds (RGW) where a HEAD's
-        // Last-Modified has whole seconds: cut to the second, so both show one time.
-        var objects = (response.S3Objects ?? []).Select(o => new ObjectInfo(o.Key, o.Size ?? 0, ETags.Normalize(o.ETag),
-            o.LastModified is { } t ? WholeSeconds(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))) : DateTimeOffset.UnixEpoch,
+        // SDK v4 leaves empty collections null
+        var objects = (response.S3Objects ?? []).Select(o => new ObjectInfo(o.Key, o.Size ?? 0, ETags.Normalize(o.ETag), _dates.Of(o.LastModified),
             null, ObjectInfo.NoMetadata)
         {
             IsSegmented = o.ETag?.Contains('-') == true,
@@ -99,6 +101,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("HEAD", key);
+        await _dates.LearnAsync().ConfigureAwait(false);
         try
         {
             var response = await RunAsync(RequestKind.Metadata, "HEAD", key, async ct =>
@@ -166,9 +169,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return (offset, total);
     }
 
-    private static DateTimeOffset WholeSeconds(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerSecond));
-
-    internal static ObjectInfo ToInfo(string key, long size, string? etag, DateTime? lastModified, string? contentType, MetadataCollection metadata)
+    internal ObjectInfo ToInfo(string key, long size, string? etag, DateTime? lastModified, string? contentType, MetadataCollection metadata)
     {
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in metadata.Keys)
@@ -176,7 +177,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var shortName = name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase) ? name[MetaPrefix.Length..] : name;
             meta[shortName.ToLowerInvariant()] = metadata[name];
         }
-        var modified = lastModified is { } t ? WholeSeconds(new DateTimeOffset(t.ToUniversalTime())) : DateTimeOffset.UnixEpoch;
+        var modified = _dates.Of(lastModified);
         return new ObjectInfo(key, size, ETags.Normalize(etag), modified, contentType, meta) { IsSegmented = etag?.Contains('-') == true };
     }
 

@@ -37,11 +37,6 @@ public abstract class StoreFixture : IAsyncLifetime
     /// </summary>
     public virtual bool ServerKeepsPartsOfReplacedObjects => false;
 
-    /// <summary>
-    /// False where the server itself dates objects up to a second ahead of the clock and the API
-    /// has no finer time (Swift's s3api rounds Last-Modified up, in listings and HEADs alike).
-    /// </summary>
-    public virtual bool DatesNeverAhead => true;
 
     /// <inheritdoc />
     public async Task InitializeAsync()

@@ -42,8 +42,6 @@ public sealed class LocalS3Fixture : StoreFixture
     // and S3 clients cannot reach "<bucket>+segments" to do it. Mount Swift as swift:// instead.
     public override bool ServerKeepsPartsOfReplacedObjects => true;
 
-    public override bool DatesNeverAhead => false;
-
     // s3api keeps multipart parts as segments in "<bucket>+segments", named "<key>/<upload id>/<part>"
     public override Task<int> CountStoredPartsAsync(string key) =>
         SegmentCounter.CountAsync(Bucket + "+segments", key + "/");
