@@ -11,6 +11,7 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
 {
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times, HttpStatusCode? Status)> _faults = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _hangs = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _lostAnswers = [];
     private int _injected;
     private int _sent;
 
@@ -30,6 +31,15 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     public void ResetNext(Func<HttpRequestMessage, bool> match, int times)
     {
         lock (_faults) _faults.Add((match, times, null));
+    }
+
+    /// <summary>
+    /// The next <paramref name="times"/> requests that match reach the server and are carried
+    /// out, but their answer is lost (a connection reset after the server acted).
+    /// </summary>
+    public void LoseAnswerOfNext(Func<HttpRequestMessage, bool> match, int times)
+    {
+        lock (_faults) _lostAnswers.Add((match, times));
     }
 
     /// <summary>The next <paramref name="times"/> requests that match never get an answer (until cancelled).</summary>
@@ -80,6 +90,17 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
             return new HttpResponseMessage(status.Value) { RequestMessage = request, Content = new StringContent("injected failure") };
         }
         Interlocked.Increment(ref _sent);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        lock (_faults)
+        {
+            var i = _lostAnswers.FindIndex(l => l.Match(request));
+            if (i < 0)
+                return response;
+            _lostAnswers[i] = _lostAnswers[i] with { Times = _lostAnswers[i].Times - 1 };
+            if (_lostAnswers[i].Times <= 0) _lostAnswers.RemoveAt(i);
+        }
+        response.Dispose();
+        Interlocked.Increment(ref _injected);
+        throw new HttpRequestException("injected: connection reset after the server answered", new IOException("connection reset"));
     }
 }

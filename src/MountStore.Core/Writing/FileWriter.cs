@@ -111,7 +111,7 @@ public sealed class FileWriter : IAsyncDisposable
             if (offset + data.Length > _context.Sizing.Capacity)
                 throw new FileSystemException(FileSystemError.FileTooLarge, Key, $"the store holds objects of at most {_context.Sizing.Capacity} bytes");
             if (_staging is null && _streaming is null && !_preferStaging && _baseLength == 0 && _length == 0)
-                _streaming = _context.NewUpload(Key, Metadata.ToWriteOptions(_foreignMetadata));
+                _streaming = _context.NewUpload(Key, Metadata.ToWriteOptions(_foreignMetadata) with { ExpectNoObject = !ExistsInStore });
             if (_streaming is not null)
             {
                 if (_streaming.CanWrite(offset, data.Length))
@@ -270,7 +270,7 @@ public sealed class FileWriter : IAsyncDisposable
                 return null;
             if (_failedWrite is { } failed)
                 throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
-            var options = Metadata.ToWriteOptions(_foreignMetadata);
+            var options = Metadata.ToWriteOptions(_foreignMetadata) with { ExpectNoObject = !ExistsInStore };
             ObjectInfo info;
             if (!_contentChanged && ExistsInStore && _streaming is null)
             {

@@ -379,6 +379,24 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_put_for_a_name_thought_free_still_replaces_a_segmented_object_found_there_cleanly()
+    {
+        // The writer created the name, but another machine stored a large object under it
+        // meanwhile: the put must replace it as any overwrite does, parts cleaned up.
+        var key = Key("taken-meanwhile.bin");
+        await UploadInPartsAsync(key, 5 * MiB, 1024);
+        var before = await fixture.CountStoredPartsAsync(key);
+        var fresh = Key("really-free.txt");
+
+        await PutAsync(key, Encoding.UTF8.GetBytes("mine"), new ObjectWriteOptions { ExpectNoObject = true });
+        await PutAsync(fresh, Encoding.UTF8.GetBytes("new"), new ObjectWriteOptions { ExpectNoObject = true });
+
+        Assert.Equal("mine", Encoding.UTF8.GetString(await ReadAsync(key)));
+        Assert.Equal("new", Encoding.UTF8.GetString(await ReadAsync(fresh)));
+        Assert.Equal(fixture.ServerKeepsPartsOfReplacedObjects ? before : 0, await fixture.CountStoredPartsAsync(key));
+    }
+
+    [Fact]
     public async Task Rename_moves_an_object_with_its_metadata_over_an_existing_one()
     {
         var (source, target) = (Key("from"), Key("to"));
