@@ -185,6 +185,11 @@ public sealed class ListingConvergenceTests
         await using var convergence = new ListingConvergence(loader, cache, 1, (_, _, _) => { }, NullLogger.Instance);
 
         convergence.Enqueue("slow"); // holds the worker on slow HEADs
+        // once the worker holds it: queued behind it, "slow" would be the oldest and dropped
+        // first, and the worker would then skip through folders it has no listing of
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_store.CountOf(StoreCall.Head) == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(10);
         for (var i = 0; i < 1000; i++)
             convergence.Enqueue($"other-{i}");
 
