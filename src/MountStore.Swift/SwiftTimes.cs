@@ -14,9 +14,17 @@ internal static class SwiftTimes
 {
     /// <summary>The time of a HEAD or GET response: X-Timestamp, else Last-Modified, else the epoch.</summary>
     public static DateTimeOffset Of(HttpResponseMessage response) =>
-        double.TryParse(SwiftHttp.Header(response, "X-Timestamp"), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(seconds * 1000))
-            : response.Content.Headers.LastModified ?? DateTimeOffset.UnixEpoch;
+        OfTimestamp(SwiftHttp.Header(response, "X-Timestamp")) ?? response.Content.Headers.LastModified ?? DateTimeOffset.UnixEpoch;
+
+    /// <summary>
+    /// "1796176335.92358" as a time, null when it is not one. Parsed as a decimal, so the
+    /// millisecond is cut from the digits themselves, never from a binary approximation of them.
+    /// </summary>
+    public static DateTimeOffset? OfTimestamp(string? timestamp) =>
+        decimal.TryParse(timestamp, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            && seconds is >= 0 and < 253402300800m // years 1970 to 9999
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)decimal.Floor(seconds * 1000))
+            : null;
 
     /// <summary>The time of a listing row ("2026-12-02T01:52:15.923580", UTC without a zone suffix).</summary>
     public static DateTimeOffset OfListing(string? lastModified) =>
