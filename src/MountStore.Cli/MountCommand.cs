@@ -86,12 +86,14 @@ internal static class MountCommand
             using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Unmount);
             var status = new MountStatusSource(remote.ToString(), mountPoint, logTarget.ToString(), fs, requests, problems);
             await using var statusServer = StatusServer.TryStart(mountPoint, status.Report, logger);
+            var warmUp = MountWarmUp.RunAsync(fs, store, fsOptions.RootPrefix, logger, cancellationToken);
             logger.LogInformation("Mounted {Remote} on {MountPoint}{ReadOnly}. Stop with Ctrl-C or `mountstore unmount {MountPoint}`; see it work with `mountstore status {MountPoint}`.",
                 remote, mountPoint, fsOptions.ReadOnly ? " read-only" : "", mountPoint, mountPoint);
             SystemdNotify.Send($"READY=1\nSTATUS=Mounted {remote} on {mountPoint}");
             if (Daemon.IsChild)
                 Daemon.ReportReady($", logs: {logTarget}");
             var loopResult = await mount.Completion.ConfigureAwait(false);
+            await warmUp.ConfigureAwait(false); // long done; never outlives the file system it used
             if (loopResult != 0)
                 logger.LogDebug("The {Door} mount ended with {Result}", door.Name, loopResult);
             logger.LogInformation("Unmounted {MountPoint}", mountPoint);
