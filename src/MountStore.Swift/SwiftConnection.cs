@@ -29,6 +29,9 @@ internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session,
     /// cache (memcached) or Keystone was overloaded or briefly down; Swift's memcache client then
     /// refuses every token for up to a minute. So it is retried like a 5xx, after the pipeline's
     /// backoff and with another login each time, and only when that runs out is it final.
+    /// A manifest PUT whose token expired on its way is not answered 401: the SLO middleware checks
+    /// the segments before the proxy checks the request, its segment HEADs are refused, and it
+    /// answers 400 listing "401 Unauthorized" per segment. That is the same expired token.
     /// </remarks>
     public Task<HttpResponseMessage> SendAsync(
         RequestKind kind, string operation, string? key, Func<Uri, HttpRequestMessage> build,
@@ -44,7 +47,7 @@ internal sealed class SwiftConnection(HttpClient http, SwiftAuthSession session,
                 using var request = build(token.StorageUrl);
                 request.Headers.TryAddWithoutValidation("X-Auth-Token", token.Token);
                 var response = await http.SendAsync(request, completion, ct).ConfigureAwait(false);
-                if ((int)response.StatusCode == 401)
+                if ((int)response.StatusCode == 401 || await SwiftHttp.IsManifestRefusedForTokenAsync(request, response, ct).ConfigureAwait(false))
                 {
                     response.Dispose();
                     if (!session.Authenticator.CanRenew) throw PreAuthenticatedToken.Rejected(operation, key, 401);

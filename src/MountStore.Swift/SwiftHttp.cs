@@ -34,6 +34,26 @@ internal static class SwiftHttp
         throw new TransientStoreException(status, reason);
     }
 
+    /// <summary>
+    /// True for Swift's answer to a manifest PUT whose segments could not be checked because the
+    /// token was refused: 400 with a body listing segments and "401 Unauthorized".
+    /// </summary>
+    public static async Task<bool> IsManifestRefusedForTokenAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken ct)
+    {
+        if ((int)response.StatusCode != 400 || request.Method != HttpMethod.Put) return false;
+        if (request.RequestUri?.Query.Contains("multipart-manifest=put", StringComparison.Ordinal) != true) return false;
+        try
+        {
+            // the content is buffered (ResponseContentRead), so the caller can still read it
+            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            return text.Contains("401 Unauthorized", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A short piece of the body, for error messages (Swift explains 4xx answers in text).</summary>
     public static async Task<string> BodySnippetAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times, HttpStatusCode? Status)> _faults = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _hangs = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _lostAnswers = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _spoiledTokens = [];
     private int _injected;
     private int _sent;
 
@@ -42,6 +43,15 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
         lock (_faults) _lostAnswers.Add((match, times));
     }
 
+    /// <summary>
+    /// The next <paramref name="times"/> requests that match reach the server with a Swift token
+    /// it no longer accepts, as when the token expires while the request is on its way.
+    /// </summary>
+    public void SpoilTokenOfNext(Func<HttpRequestMessage, bool> match, int times)
+    {
+        lock (_faults) _spoiledTokens.Add((match, times));
+    }
+
     /// <summary>The next <paramref name="times"/> requests that match never get an answer (until cancelled).</summary>
     public void HangNext(Func<HttpRequestMessage, bool> match, int times)
     {
@@ -51,17 +61,7 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var hang = false;
-        lock (_faults)
-        {
-            var i = _hangs.FindIndex(h => h.Match(request));
-            if (i >= 0)
-            {
-                hang = true;
-                _hangs[i] = _hangs[i] with { Times = _hangs[i].Times - 1 };
-                if (_hangs[i].Times <= 0) _hangs.RemoveAt(i);
-            }
-        }
+        var hang = TakeOne(_hangs, request);
         if (hang)
         {
             Interlocked.Increment(ref _injected);
@@ -89,18 +89,30 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
             if (status is null) throw new HttpRequestException("injected: connection reset by peer", new IOException("connection reset"));
             return new HttpResponseMessage(status.Value) { RequestMessage = request, Content = new StringContent("injected failure") };
         }
+        if (TakeOne(_spoiledTokens, request))
+        {
+            Interlocked.Increment(ref _injected);
+            request.Headers.Remove("X-Auth-Token");
+            request.Headers.TryAddWithoutValidation("X-Auth-Token", "AUTH_tk" + new string('0', 32));
+        }
         Interlocked.Increment(ref _sent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        lock (_faults)
-        {
-            var i = _lostAnswers.FindIndex(l => l.Match(request));
-            if (i < 0)
-                return response;
-            _lostAnswers[i] = _lostAnswers[i] with { Times = _lostAnswers[i].Times - 1 };
-            if (_lostAnswers[i].Times <= 0) _lostAnswers.RemoveAt(i);
-        }
+        if (!TakeOne(_lostAnswers, request)) return response;
         response.Dispose();
         Interlocked.Increment(ref _injected);
         throw new HttpRequestException("injected: connection reset after the server answered", new IOException("connection reset"));
+    }
+
+    /// <summary>Uses up one of the matching entry's times; true when one matched.</summary>
+    private bool TakeOne(List<(Func<HttpRequestMessage, bool> Match, int Times)> entries, HttpRequestMessage request)
+    {
+        lock (_faults)
+        {
+            var i = entries.FindIndex(e => e.Match(request));
+            if (i < 0) return false;
+            entries[i] = entries[i] with { Times = entries[i].Times - 1 };
+            if (entries[i].Times <= 0) entries.RemoveAt(i);
+            return true;
+        }
     }
 }

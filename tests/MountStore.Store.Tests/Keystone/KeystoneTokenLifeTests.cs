@@ -21,19 +21,30 @@ public static class TokenLife
     }
 }
 
-/// <summary>Slows chosen requests down and counts the 401s the server answers.</summary>
+/// <summary>Slows chosen requests down and counts the 401s the server answers, and the distinct tokens it refused.</summary>
 public sealed class SlowRequestsHandler(Func<HttpRequestMessage, TimeSpan> delayFor) : DelegatingHandler(new SocketsHttpHandler())
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _refusedTokens = new();
     private int _unauthorized;
 
     public int UnauthorizedCount => Volatile.Read(ref _unauthorized);
+
+    /// <summary>Tokens answered 401, or 400 for a manifest whose segments were refused (Swift's SLO answer to an expired token).</summary>
+    public int RefusedTokenCount => _refusedTokens.Count;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var delay = delayFor(request);
         if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken);
         var response = await base.SendAsync(request, cancellationToken);
-        if ((int)response.StatusCode == 401) Interlocked.Increment(ref _unauthorized);
+        var refused = (int)response.StatusCode == 401;
+        if (refused) Interlocked.Increment(ref _unauthorized);
+        if ((int)response.StatusCode == 400 && request.RequestUri!.Query.Contains("multipart-manifest=put", StringComparison.Ordinal))
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            refused = (await response.Content.ReadAsStringAsync(cancellationToken)).Contains("401 Unauthorized", StringComparison.Ordinal);
+        }
+        if (refused && request.Headers.TryGetValues("X-Auth-Token", out var token)) _refusedTokens.TryAdd(token.First(), true);
         return response;
     }
 }
