@@ -22,6 +22,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     private readonly StoreRetryPipeline _pipeline;
     private readonly ILogger _logger;
     private readonly S3Dates _dates;
+    private readonly S3ConditionalWrites _conditions;
+    private volatile bool _ifMatchRefused;
 
     /// <summary>Creates the client; nothing is sent until the first operation.</summary>
     public S3ObjectStore(S3StoreOptions options, ILoggerFactory? loggers = null)
@@ -31,6 +33,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _pipeline = new StoreRetryPipeline(options.Retry, _logger);
         _client = S3ClientFactory.Create(options);
         _dates = new S3Dates(options.Endpoint, options.Handler);
+        _conditions = new S3ConditionalWrites(_client, options.Bucket, _logger);
     }
 
     /// <inheritdoc />
@@ -125,9 +128,15 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<ObjectContent> GetAsync(string key, Core.Storage.ByteRange? range, CancellationToken cancellationToken)
+    public Task<ObjectContent> GetAsync(string key, Core.Storage.ByteRange? range, CancellationToken cancellationToken) =>
+        GetAsync(key, range, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ObjectContent> GetAsync(string key, Core.Storage.ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("GET", key);
+        var condition = _ifMatchRefused ? null : ifMatch;
+        var refused = false;
         var response = await RunAsync(RequestKind.Data, "GET", key, async ct =>
         {
             try
@@ -137,13 +146,28 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                     BucketName = _options.Bucket,
                     Key = key,
                     ByteRange = range is { } r ? new Amazon.S3.Model.ByteRange(r.Offset, r.LastInclusive) : null,
+                    EtagToMatch = condition is null ? null : $"\"{ETags.Normalize(condition)}\"",
                 }, ct).ConfigureAwait(false);
             }
             catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidRange" || (int)e.StatusCode == 416)
             {
                 return null; // starts at or past the end
             }
+            catch (AmazonS3Exception e) when (condition is not null && (int)e.StatusCode == 412)
+            {
+                refused = true;
+                return null;
+            }
         }, cancellationToken).ConfigureAwait(false);
+
+        if (refused)
+        {
+            await VersionChecks.ConfirmUnchangedAfterRefusalAsync(this, key, condition!, cancellationToken).ConfigureAwait(false);
+            _ifMatchRefused = true;
+            _logger.LogInformation("{Store}: the server refuses If-Match for '{Key}', which has not changed; " +
+                                   "reads are kept to one version by checking each answer's ETag instead", Description, key);
+            return await GetAsync(key, range, ifMatch, cancellationToken).ConfigureAwait(false);
+        }
 
         if (response is null)
         {
@@ -203,7 +227,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var start = content.Position;
         var md5 = await Md5OfRestAsync(content, cancellationToken).ConfigureAwait(false);
         var length = content.Length - start;
-        var response = await RunAsync(RequestKind.Data, "PUT", key, ct =>
+        var sent = Convert.ToHexStringLower(md5);
+        var (ifNoneMatch, ifMatch) = await WriteConditionsAsync("PUT", key, options, cancellationToken).ConfigureAwait(false);
+        var conflict = false;
+        var response = await RunAsync(RequestKind.Data, "PUT", key, async ct =>
         {
             content.Position = start;
             var request = new PutObjectRequest
@@ -218,14 +245,50 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 ContentType = options.ContentType,
             };
             AddMetadata(request.Metadata, options.Metadata);
-            return _client.PutObjectAsync(request, ct);
+            if (ifNoneMatch) request.IfNoneMatch = "*";
+            if (ifMatch is not null) request.IfMatch = $"\"{ifMatch}\"";
+            try
+            {
+                return await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when ((ifNoneMatch || ifMatch is not null) && IsConditionFailure(e))
+            {
+                conflict = true;
+                return null!;
+            }
         }, cancellationToken).ConfigureAwait(false);
+        if (conflict)
+            return await VersionChecks.OwnWriteOrConflictAsync(this, "PUT", key, options, sent, cancellationToken).ConfigureAwait(false);
 
-        var sent = Convert.ToHexStringLower(md5);
         var stored = ETags.Normalize(response.ETag);
         if (stored != sent && !stored.Contains('-'))
             throw new IntegrityException("PUT", key, $"the server stored ETag {stored} but we sent MD5 {sent}");
         return new ObjectInfo(key, length, sent, DateTimeOffset.UtcNow, options.ContentType, options.Metadata);
+    }
+
+    /// <summary>412, or 409 (AWS answers a conditional write that raced another so): the condition did not hold.</summary>
+    internal static bool IsConditionFailure(AmazonS3Exception e) => (int)e.StatusCode is 412 or 409 && e.ErrorCode != "BucketNotEmpty";
+
+    /// <summary>
+    /// The conditions to put on a write's request: those the server honours. The others are
+    /// checked here with a HEAD just before the write (a <see cref="WriteConflictException"/> when
+    /// they do not hold), which leaves the short window until the write lands.
+    /// </summary>
+    internal async Task<(bool IfNoneMatch, string? IfMatch)> WriteConditionsAsync(string operation, string key, ObjectWriteOptions options, CancellationToken cancellationToken)
+    {
+        var onRequest = await RequestConditionsAsync(options, cancellationToken).ConfigureAwait(false);
+        if (options.IsConditional && onRequest is (false, null))
+            await VersionChecks.CheckBeforeWriteAsync(this, operation, key, options, cancellationToken).ConfigureAwait(false);
+        return onRequest;
+    }
+
+    /// <summary>The part of <paramref name="options"/>' condition this server honours on a request.</summary>
+    internal async Task<(bool IfNoneMatch, string? IfMatch)> RequestConditionsAsync(ObjectWriteOptions options, CancellationToken cancellationToken)
+    {
+        if (!options.IsConditional) return (false, null);
+        var support = await _conditions.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (options.ExpectNoObject) return (support.IfNoneMatch, null);
+        return (false, support.IfMatch ? ETags.Normalize(options.ExpectETag) : null);
     }
 
     private static async Task<byte[]> Md5OfRestAsync(Stream content, CancellationToken ct)
@@ -312,7 +375,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             AddMetadata(request.Metadata, options.Metadata);
             return _client.InitiateMultipartUploadAsync(request, ct);
         }, cancellationToken).ConfigureAwait(false);
-        return new S3SegmentedUpload(this, key, response.UploadId);
+        return new S3SegmentedUpload(this, key, response.UploadId, options);
     }
 
     /// <inheritdoc />

@@ -32,6 +32,7 @@ internal static class SwiftInfo
             MaxPartBytes = maxFile,
             MinPartBytes = Math.Max(1, (long?)slo?["min_segment_size"] ?? 1),
             MaxParts = (int?)slo?["max_manifest_segments"] ?? 1000,
+            PartsCanMoveToAnotherKey = true,
         };
     }
 }

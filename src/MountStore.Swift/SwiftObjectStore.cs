@@ -22,6 +22,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _segmentContainerGate = new(1, 1);
     private volatile bool _segmentContainerReady;
+    private volatile bool _ifMatchRefused;
 
     /// <summary>Connects lazily: nothing is sent until the first operation.</summary>
     public SwiftObjectStore(SwiftStoreOptions options, ILoggerFactory? loggers = null)
@@ -138,7 +139,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         }).ConfigureAwait(false);
     }
 
-    private async Task<bool> IsRgwAsync(CancellationToken cancellationToken) =>
+    internal async Task<bool> IsRgwAsync(CancellationToken cancellationToken) =>
         RgwSloQuirks.IsRgwStorageUrl((await _connection.Session.GetTokenAsync(cancellationToken).ConfigureAwait(false)).StorageUrl);
 
     /// <inheritdoc />
@@ -160,17 +161,35 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     private sealed record SwiftObjectKind(ObjectInfo Info, bool IsSlo, string? DloManifest);
 
     /// <inheritdoc />
-    public async Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    public Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken) =>
+        GetAsync(key, range, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ObjectContent> GetAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("GET", key);
+        // RGW's Swift API answers 412 to If-Match on any SLO or DLO, even with the right ETag:
+        // once seen, the condition is left off and the caller's check of the answer's ETag is what
+        // keeps the read to one version.
+        var condition = _ifMatchRefused ? null : ifMatch;
         var response = await _connection.SendAsync(RequestKind.Data, "GET", key, url =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, SwiftPaths.Object(url, _options.Container, key));
             if (range is { } r) request.Headers.TryAddWithoutValidation("Range", r.ToHttpHeaderValue());
+            if (condition is not null) request.Headers.TryAddWithoutValidation("If-Match", $"\"{ETags.Normalize(condition)}\"");
             return request;
         }, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         try
         {
+            if (condition is not null && response.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                response.Dispose();
+                await VersionChecks.ConfirmUnchangedAfterRefusalAsync(this, key, condition, cancellationToken).ConfigureAwait(false);
+                _ifMatchRefused = true;
+                _logger.LogInformation("{Store}: the server refuses If-Match for '{Key}', which has not changed (RGW does for large objects); " +
+                                       "reads are kept to one version by checking each answer's ETag instead", Description, key);
+                return await GetAsync(key, range, ifMatch, cancellationToken).ConfigureAwait(false);
+            }
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
             {
                 // the range starts at or past the end: an empty read, once we know the object's size
@@ -199,9 +218,10 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         Limits.ValidateKey("PUT", key);
         // A name the writer created needs no look for a previous large object's segments: the
         // PUT is made conditional instead (If-None-Match: *), one round trip less per new file.
-        // RGW's Swift API ignores the condition, so there the look stays.
+        // RGW's Swift API ignores that condition, and Swift has none for "still this version":
+        // there the HEAD that finds the segments also checks the condition, just before the PUT.
         var freeName = options.ExpectNoObject && content.CanSeek && !await IsRgwAsync(cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<SwiftSegment> previous = freeName ? [] : await FindSegmentsAsync(key, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SwiftSegment> previous = freeName ? [] : await FindSegmentsAsync(key, options, "PUT", cancellationToken).ConfigureAwait(false);
         var start = content.CanSeek ? content.Position : 0;
         Md5CountingStream? hashing = null;
         try
@@ -226,10 +246,11 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
             }, cancellationToken).ConfigureAwait(false);
             if (freeName && response.StatusCode == HttpStatusCode.PreconditionFailed)
             {
-                // another object took the name since it was looked up (or an earlier attempt of
-                // this PUT landed before its answer was lost): replace it as any overwrite does
+                // another object took the name since it was looked up, or an earlier attempt of
+                // this PUT landed before its answer was lost (then it holds exactly our bytes)
                 content.Position = start;
-                return await PutAsync(key, content, options with { ExpectNoObject = false }, cancellationToken).ConfigureAwait(false);
+                var sentMd5 = Convert.ToHexStringLower(await System.Security.Cryptography.MD5.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
+                return await VersionChecks.OwnWriteOrConflictAsync(this, "PUT", key, options, sentMd5, cancellationToken).ConfigureAwait(false);
             }
             await ThrowUnlessSuccessAsync(response, "PUT", key, Missing.Container, cancellationToken).ConfigureAwait(false);
 
@@ -427,6 +448,18 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     internal async Task<IReadOnlyList<SwiftSegment>> FindSegmentsAsync(string key, CancellationToken cancellationToken) =>
         await SegmentsOfAsync(key, await InspectAsync(key, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// The segments of the object a write is about to replace, after checking the write's
+    /// condition against the object found (one HEAD for both): <see cref="WriteConflictException"/>
+    /// when it does not hold.
+    /// </summary>
+    internal async Task<IReadOnlyList<SwiftSegment>> FindSegmentsAsync(string key, ObjectWriteOptions options, string operation, CancellationToken cancellationToken)
+    {
+        var kind = await InspectAsync(key, cancellationToken).ConfigureAwait(false);
+        VersionChecks.ThrowIfConflict(operation, key, options, kind?.Info);
+        return await SegmentsOfAsync(key, kind, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<IReadOnlyList<SwiftSegment>> SegmentsOfAsync(string key, SwiftObjectKind? kind, CancellationToken cancellationToken)
     {
         if (kind?.DloManifest is { } dlo) return await ListDloSegmentsAsync(dlo, cancellationToken).ConfigureAwait(false);
@@ -461,7 +494,12 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     /// Writes an SLO manifest naming <paramref name="segments"/> in order, and checks the ETag the
     /// server computed from them against ours.
     /// </summary>
-    internal async Task PutManifestAsync(string key, IReadOnlyList<SwiftSegment> segments, ObjectWriteOptions options, string operation, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="onlyIfFree"/> the manifest PUT carries If-None-Match: *; a 412 is a
+    /// conflict unless the object there is this very manifest (an earlier attempt whose answer
+    /// was lost).
+    /// </remarks>
+    internal async Task PutManifestAsync(string key, IReadOnlyList<SwiftSegment> segments, ObjectWriteOptions options, string operation, CancellationToken cancellationToken, bool onlyIfFree = false)
     {
         var manifest = new JsonArray(segments.Select(s => (JsonNode)new JsonObject
         {
@@ -477,10 +515,16 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
             };
             request.Content.Headers.ContentType = null; // the object's own type, not the manifest's JSON
             SwiftObjectHeaders.Write(request, options);
+            if (onlyIfFree) request.Headers.TryAddWithoutValidation("If-None-Match", "*");
             return request;
         }, cancellationToken).ConfigureAwait(false);
-        await ThrowUnlessSuccessAsync(response, operation, key, Missing.Container, cancellationToken).ConfigureAwait(false);
         var expected = ETags.SwiftSlo(segments.Select(s => s.ETag ?? ""));
+        if (onlyIfFree && response.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            await VersionChecks.OwnWriteOrConflictAsync(this, operation, key, options, expected, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await ThrowUnlessSuccessAsync(response, operation, key, Missing.Container, cancellationToken).ConfigureAwait(false);
         var stored = SwiftHttp.ETag(response);
         if (stored.Length > 0 && stored != expected)
             throw new IntegrityException(operation, key, $"the manifest's ETag is {stored}, expected {expected} from its segments");

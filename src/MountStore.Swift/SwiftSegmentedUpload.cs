@@ -81,17 +81,37 @@ internal sealed class SwiftSegmentedUpload : ISegmentedUpload
             throw new IntegrityException("complete upload", Key, "the part list names a part twice");
 
         var segments = ordered.Select(p => new SwiftSegment(_store.SegmentContainer, SegmentName(p.PartNumber), p.ETag, p.Size)).ToList();
-        var previous = await _store.FindSegmentsAsync(Key, cancellationToken).ConfigureAwait(false);
-        await _store.PutManifestAsync(Key, segments, _options, "complete upload", cancellationToken).ConfigureAwait(false);
+        // A free name is checked by the manifest PUT itself (If-None-Match: *), except on RGW,
+        // which ignores it; anything else by the HEAD that also finds the old segments. A
+        // conflict throws before the manifest is written, and the segments stay for a copy.
+        var onlyIfFree = _options.ExpectNoObject && !await _store.IsRgwAsync(cancellationToken).ConfigureAwait(false);
+        var previous = onlyIfFree ? [] : await _store.FindSegmentsAsync(Key, _options, "complete upload", cancellationToken).ConfigureAwait(false);
+        await _store.PutManifestAsync(Key, segments, _options, "complete upload", cancellationToken, onlyIfFree).ConfigureAwait(false);
 
         // the new object is in place: the segments of the one it replaced are garbage now
         var ours = segments.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         await _store.DeleteSegmentsAsync(previous, ours, cancellationToken).ConfigureAwait(false);
-        var info = await _store.HeadAsync(Key, cancellationToken).ConfigureAwait(false)
-            ?? throw new IntegrityException("complete upload", Key, "the manifest was accepted but the object is not there");
+        return await CheckedAsync(Key, ordered, cancellationToken).ConfigureAwait(false);
+    }
+
+    public bool CanCompleteUnderAnotherKey => true;
+
+    public async Task<ObjectInfo> CompleteUnderAsync(string key, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+    {
+        var ordered = parts.OrderBy(p => p.PartNumber).ToList();
+        var segments = ordered.Select(p => new SwiftSegment(_store.SegmentContainer, SegmentName(p.PartNumber), p.ETag, p.Size)).ToList();
+        // a manifest may name any segments: the same ones become the object under the other key
+        await _store.PutManifestAsync(key, segments, _options.Unconditional, "complete upload", cancellationToken).ConfigureAwait(false);
+        return await CheckedAsync(key, ordered, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ObjectInfo> CheckedAsync(string key, IReadOnlyList<UploadedPart> ordered, CancellationToken cancellationToken)
+    {
+        var info = await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new IntegrityException("complete upload", key, "the manifest was accepted but the object is not there");
         var total = ordered.Sum(p => p.Size);
         if (info.Size != total)
-            throw new IntegrityException("complete upload", Key, $"the object is {info.Size} bytes, the parts add up to {total}");
+            throw new IntegrityException("complete upload", key, $"the object is {info.Size} bytes, the parts add up to {total}");
         return info;
     }
 

@@ -9,8 +9,34 @@ public class ObjectReaderTests
 {
     private const int MiB = 1 << 20;
 
-    private static ObjectReader Reader(FaultInjectingObjectStore store, string key, long size, ReadAheadOptions options, ReadBufferPool pool) =>
-        new(key, size, options, pool, new RangeFetcher(store, options.MaxResumes, NullLogger.Instance));
+    private static ObjectReader Reader(FaultInjectingObjectStore store, string key, long size, ReadAheadOptions options, ReadBufferPool pool, string? version = null) =>
+        new(key, version, size, options, pool, new RangeFetcher(store, options.MaxResumes, NullLogger.Instance));
+
+    [Fact]
+    public async Task A_reader_of_one_version_never_returns_bytes_of_the_next_and_says_the_object_changed()
+    {
+        var (store, bytes) = await StoreWith("doc", 8 * MiB);
+        var inner = (await store.HeadAsync("doc", CancellationToken.None))!;
+        var options = new ReadAheadOptions();
+        await using var reader = Reader(store, "doc", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes), inner.ETag);
+        var first = new byte[64 * 1024];
+        Assert.Equal(first.Length, await reader.ReadAsync(0, first, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan(0, first.Length).ToArray(), first);
+
+        // replaced elsewhere by other bytes of the same size
+        await store.PutAsync("doc", new MemoryStream(TestStores.Pattern(8 * MiB, seed: 11)), Core.Storage.ObjectWriteOptions.Default, CancellationToken.None);
+
+        // what was fetched before the change (the read-ahead after the first read) is still
+        // served, and is the old version's
+        var next = new byte[4096];
+        Assert.Equal(next.Length, await reader.ReadAsync(first.Length, next, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan(first.Length, next.Length).ToArray(), next);
+
+        // a read of bytes not fetched yet fails, naming the version it was for
+        var e = await Assert.ThrowsAsync<Core.Storage.ObjectChangedException>(() => reader.ReadAsync(7 * MiB, new byte[4096], CancellationToken.None).AsTask());
+        Assert.Equal(inner.ETag, e.ExpectedETag);
+        Assert.Contains("replaced since it was opened", e.Message);
+    }
 
     private static async Task<(FaultInjectingObjectStore Store, byte[] Bytes)> StoreWith(string key, int size)
     {

@@ -161,14 +161,24 @@ public sealed class WritePathTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_sequential_file_larger_than_a_part_is_a_segmented_upload_without_staging_disk()
+    public async Task A_sequential_file_larger_than_a_part_is_a_segmented_upload_with_a_local_copy_only_where_parts_cannot_move()
     {
+        // S3-like: the upload completes only under its key, so a copy on disk is the one place a
+        // conflict copy could come from; Swift-like: the segments themselves can, so no disk
+        await using var swiftLike = new WritingFileSystem(memory: TestStores.SwiftLike());
         var data = TestStores.Pattern(17 << 20, 1);
+        var file = await swiftLike.FileSystem.CreateAsync("big.bin", 420, OpenIntent.WriteOnly, CancellationToken.None);
+        await swiftLike.FileSystem.WriteAsync(file.Handle, 0, data, CancellationToken.None);
+        await swiftLike.FileSystem.FlushAsync(file.Handle, CancellationToken.None);
+        await swiftLike.FileSystem.ReleaseAsync(file.Handle);
+        Assert.Equal(0, swiftLike.FileSystem.Writing.Staging.PeakUsedBytes);
+
         await WriteFileAsync("big.bin", data);
 
         Assert.Equal(data, await StoredAsync("big.bin"));
         Assert.True((await _memory.HeadAsync("big.bin", CancellationToken.None))!.IsSegmented);
-        Assert.Equal(0, _fs.Writing.Staging.PeakUsedBytes);
+        Assert.Equal(data.Length, _fs.Writing.Staging.PeakUsedBytes);
+        Assert.Equal(0, _fs.Writing.Staging.UsedBytes);
         Assert.Equal(1, _store.CountOf(StoreCall.Begin));
         Assert.Equal(4, _store.CountOf(StoreCall.UploadPart));
     }

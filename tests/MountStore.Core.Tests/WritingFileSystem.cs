@@ -12,8 +12,10 @@ namespace MountStore.Core.Tests;
 internal sealed class WritingFileSystem : IAsyncDisposable
 {
     /// <param name="wrap">a decorator to put between the filesystem and the fault injector, if any</param>
-    public WritingFileSystem(Func<IObjectStore, IObjectStore>? wrap = null)
+    /// <param name="memory">the store to write to; by default an S3-like one (5 MiB parts, uploads complete only under their own key)</param>
+    public WritingFileSystem(Func<IObjectStore, IObjectStore>? wrap = null, InMemoryObjectStore? memory = null)
     {
+        Memory = memory ?? TestStores.ForWriting();
         Faults = new FaultInjectingObjectStore(Memory);
         FileSystem = new MountedFileSystem(wrap?.Invoke(Faults) ?? Faults, new FileSystemOptions
         {
@@ -21,7 +23,7 @@ internal sealed class WritingFileSystem : IAsyncDisposable
         }, NullLoggerFactory.Instance);
     }
 
-    public InMemoryObjectStore Memory { get; } = TestStores.ForWriting();
+    public InMemoryObjectStore Memory { get; }
 
     public FaultInjectingObjectStore Faults { get; }
 

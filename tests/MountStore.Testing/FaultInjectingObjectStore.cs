@@ -116,10 +116,13 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    public Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken) => GetAsync(key, range, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ObjectContent> GetAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
         await Enter(StoreCall.Get, cancellationToken).ConfigureAwait(false);
-        var content = await inner.GetAsync(key, range, cancellationToken).ConfigureAwait(false);
+        var content = await inner.GetAsync(key, range, ifMatch, cancellationToken).ConfigureAwait(false);
         if (_resetAfter is not { } limit) return content;
         return new ObjectContent(new BreakingStream(content.Stream, limit), content.Info, content.Offset, content.Length, content);
     }
@@ -173,6 +176,14 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
         {
             await owner.Enter(StoreCall.Complete, cancellationToken).ConfigureAwait(false);
             return await upload.CompleteAsync(parts, cancellationToken).ConfigureAwait(false);
+        }
+
+        public bool CanCompleteUnderAnotherKey => upload.CanCompleteUnderAnotherKey;
+
+        public async Task<ObjectInfo> CompleteUnderAsync(string key, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+        {
+            await owner.Enter(StoreCall.Complete, cancellationToken).ConfigureAwait(false);
+            return await upload.CompleteUnderAsync(key, parts, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task AbortAsync(CancellationToken cancellationToken)

@@ -102,13 +102,19 @@ public sealed class InMemoryObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    public Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken) => GetAsync(key, range, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ObjectContent> GetAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("GET", key);
         StoredObject stored;
         lock (_lock)
         {
-            if (!_objects.TryGetValue(key, out stored!)) throw new ObjectNotFoundException("GET", key);
+            _objects.TryGetValue(key, out stored!);
+            if (ifMatch is not null && (stored is null || !VersionChecks.Same(stored.Info.ETag, ifMatch)))
+                throw new ObjectChangedException("GET", key, ifMatch, stored?.Info.ETag);
+            if (stored is null) throw new ObjectNotFoundException("GET", key);
         }
         var offset = range?.Offset ?? 0;
         if (offset >= stored.Data.Length && (range is not null)) return Task.FromResult(ObjectContent.Empty(stored.Info, offset));
@@ -126,12 +132,17 @@ public sealed class InMemoryObjectStore : IObjectStore
         return Store(key, buffer.ToArray(), options, ETags.Md5Hex(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), segmented: false);
     }
 
+    /// <summary>Stores the object, its write condition checked atomically, as S3's conditional writes are.</summary>
     private ObjectInfo Store(string key, byte[] data, ObjectWriteOptions options, string etag, bool segmented)
     {
         var info = new ObjectInfo(key, data.Length, etag, _time.GetUtcNow(), options.ContentType ?? "application/octet-stream",
             new Dictionary<string, string>(options.Metadata, StringComparer.OrdinalIgnoreCase))
         { IsSegmented = segmented };
-        lock (_lock) _objects[key] = new StoredObject(data, info);
+        lock (_lock)
+        {
+            VersionChecks.ThrowIfConflict("PUT", key, options, _objects.TryGetValue(key, out var now) ? now.Info : null);
+            _objects[key] = new StoredObject(data, info);
+        }
         return info;
     }
 
@@ -193,7 +204,18 @@ public sealed class InMemoryObjectStore : IObjectStore
             return Task.FromResult(new UploadedPart(partNumber, data.Length, ETags.Md5Hex(data.Span)));
         }
 
-        public Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+        public Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
+            Task.FromResult(Complete(key, options, parts));
+
+        public bool CanCompleteUnderAnotherKey => store.Limits.PartsCanMoveToAnotherKey;
+
+        public Task<ObjectInfo> CompleteUnderAsync(string otherKey, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken)
+        {
+            if (!CanCompleteUnderAnotherKey) throw new NotSupportedException("this store's uploads complete only under their own key");
+            return Task.FromResult(Complete(otherKey, options.Unconditional, parts));
+        }
+
+        private ObjectInfo Complete(string key, ObjectWriteOptions options, IReadOnlyList<UploadedPart> parts)
         {
             var ordered = parts.OrderBy(p => p.PartNumber).ToList();
             using var all = new MemoryStream();
@@ -209,8 +231,9 @@ public sealed class InMemoryObjectStore : IObjectStore
                     all.Write(data);
                 }
             }
+            var info = store.Store(key, all.ToArray(), options, ETags.MultipartS3(ordered.Select(p => p.ETag)), segmented: true);
             lock (store._lock) store._uploads.Remove(id);
-            return Task.FromResult(store.Store(key, all.ToArray(), options, ETags.MultipartS3(ordered.Select(p => p.ETag)), segmented: true));
+            return info;
         }
 
         public Task AbortAsync(CancellationToken cancellationToken)

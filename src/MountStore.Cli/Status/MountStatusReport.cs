@@ -20,7 +20,12 @@ internal sealed record MountStatusReport(
     IReadOnlyList<RequestReport> Requests,
     long WarningsLogged,
     long ErrorsLogged,
-    IReadOnlyList<ProblemReport> RecentProblems);
+    IReadOnlyList<ProblemReport> RecentProblems,
+    long Conflicts = 0,
+    IReadOnlyList<ConflictReport>? RecentConflicts = null);
+
+/// <summary>A conflict this mount lost: the file that changed elsewhere, and where this mount's bytes went (null: nowhere, see the log).</summary>
+internal sealed record ConflictReport(string Key, string? CopyKey);
 
 /// <summary>One upload running now.</summary>
 internal sealed record UploadReport(string Key, long BytesStored, long BytesWritten, bool Closing, DateTimeOffset StartedAt);

@@ -33,6 +33,8 @@ internal sealed class MountStatusSource(
             requests.Snapshot().Select(r => new RequestReport(r.Operation, r.Count, r.Errors)).ToList(),
             problems.Warnings,
             problems.Errors,
-            problems.Snapshot().Select(p => new ProblemReport(p.Time, p.Level, p.Message)).ToList());
+            problems.Snapshot().Select(p => new ProblemReport(p.Time, p.Level, p.Message)).ToList(),
+            fileSystem.Writing.Conflicts.Count,
+            fileSystem.Writing.Conflicts.Recent.Select(c => new ConflictReport(c.Key, c.Copy is null ? null : c.CopyKey)).ToList());
     }
 }

@@ -33,6 +33,9 @@ internal static class StatusView
         }
         text.AppendLine(Invariant($"uploads finished: {report.UploadsCompleted} ({Size(report.BytesUploaded)}), failed or dropped: {report.UploadsAbandoned}"));
         text.AppendLine(Invariant($"open files: {report.OpenFiles}"));
+        text.AppendLine(Invariant($"conflicts (changed elsewhere while open here): {report.Conflicts:N0}"));
+        foreach (var conflict in report.RecentConflicts ?? [])
+            text.AppendLine(Invariant($"  {conflict.Key} -> {(conflict.CopyKey is { } copy ? $"this mount's bytes in {copy}" : "bytes NOT stored, see the log")}"));
         text.AppendLine();
 
         var cache = report.Cache;

@@ -25,7 +25,11 @@ public sealed class CountingObjectStore(IObjectStore inner, StoreRequestCounts c
     public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => Count("head", () => inner.HeadAsync(key, cancellationToken));
 
     /// <inheritdoc />
-    public Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken) => Count("get", () => inner.GetAsync(key, range, cancellationToken));
+    public Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken) => GetAsync(key, range, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ObjectContent> GetAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken) =>
+        Count("get", () => inner.GetAsync(key, range, ifMatch, cancellationToken));
 
     /// <inheritdoc />
     public Task<ObjectInfo> PutAsync(string key, Stream content, ObjectWriteOptions options, CancellationToken cancellationToken) =>
@@ -89,6 +93,11 @@ public sealed class CountingObjectStore(IObjectStore inner, StoreRequestCounts c
 
         public Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
             store.Count("complete-upload", () => inner.CompleteAsync(parts, cancellationToken));
+
+        public bool CanCompleteUnderAnotherKey => inner.CanCompleteUnderAnotherKey;
+
+        public Task<ObjectInfo> CompleteUnderAsync(string key, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>
+            store.Count("complete-upload", () => inner.CompleteUnderAsync(key, parts, cancellationToken));
 
         public Task AbortAsync(CancellationToken cancellationToken) => store.Count("abort-upload", () => inner.AbortAsync(cancellationToken));
     }

@@ -20,9 +20,13 @@ internal static class FailureTranslation
     {
         FileSystemException fs => fs,
         ObjectNotFoundException => new(FileSystemError.NotFound, path, "the object is no longer in the store", e),
+        // ESTALE: this handle's version is gone; the bytes it already read were all of that version
+        ObjectChangedException => new(FileSystemError.Stale, path, e.Message, e, FailureSeverity.Warning),
         AccessDeniedException or AuthenticationFailedException => new(FileSystemError.AccessDenied, path,
             $"{e.Message}. Check the mount's credentials and the container's access rights", e),
         InvalidObjectNameException => new(FileSystemError.InvalidName, path, e.Message, e),
+        // EIO, logged once already by the conflict log with where the bytes went
+        ConflictCopyException => new(FileSystemError.InputOutput, path, e.Message, e, FailureSeverity.Answer),
         StagingFullException => new(FileSystemError.NoSpace, path, e.Message, e),
         FileTooLargeException => new(FileSystemError.FileTooLarge, path, e.Message, e),
         ObjectStoreException or IOException => new(FileSystemError.InputOutput, path, e.Message, e),

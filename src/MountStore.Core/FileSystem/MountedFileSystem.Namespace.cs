@@ -178,6 +178,8 @@ public sealed partial class MountedFileSystem
         ObjectInfo? moved = null;
         if (writer is null || writer.ExistsInStore)
             moved = await _store.RenameAsync(_namespace.KeyOf(from), _namespace.KeyOf(to), cancellationToken).ConfigureAwait(false);
+        if (writer is not null && moved is not null)
+            writer.Rebase(moved.ETag); // a copy may have a new ETag (S3, large objects): still the writer's own version
         MoveWriters(from, to);
         if (_symlinkTargets.TryRemove(from, out var link))
             _symlinkTargets[to] = link;
@@ -195,6 +197,13 @@ public sealed partial class MountedFileSystem
         foreach (var writer in _writers.Below(from))
             await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
         await rename.RunAsync(cancellationToken).ConfigureAwait(false);
+        // the copies of files still open below may have new ETags (S3 copies of large objects)
+        foreach (var writer in _writers.Below(from).Where(w => w.ExistsInStore))
+        {
+            var key = _namespace.DirectoryPrefixOf(to) + writer.Key[_namespace.DirectoryPrefixOf(from).Length..];
+            if (await _store.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } copied)
+                writer.Rebase(copied.ETag);
+        }
         // the new folder gets a marker so it exists even if it was empty (its old marker moved with the keys, if it had one)
         await _store.PutAsync(_namespace.DirectoryMarkerOf(to), Stream.Null, new FileMetadata(NodeKind.Directory, source.Mode).ToWriteOptions(), cancellationToken).ConfigureAwait(false);
         await DeleteSwiftMarkerAsync(from, cancellationToken).ConfigureAwait(false);

@@ -79,8 +79,30 @@ public sealed partial class MountedFileSystem
         using (await _keyLocks.AcquireAsync(writer.Key, cancellationToken).ConfigureAwait(false))
         {
             if (!writer.IsDiscarded && writer.IsDirty)
+            {
                 await PreserveUnlinkedAsync(writer.Key, cancellationToken).ConfigureAwait(false);
-            info = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+                // the object still under the key is a file this mount unlinked: replacing it is no conflict
+                if (_unlinked.StoredVersionOf(writer.Key) is { } ours)
+                    writer.Rebase(ours);
+            }
+            try
+            {
+                info = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConflictCopyException conflict)
+            {
+                // the key holds another machine's version now: forget ours, show the copy
+                var changed = _namespace.PathOf(conflict.Key);
+                _cache.Invalidate(changed, PathNames.ParentOf(changed));
+                if (conflict.Copy is { } copy)
+                {
+                    var copyPath = _namespace.PathOf(copy.Key);
+                    var copyAttributes = _attributes.File(copy, metadataLoaded: true);
+                    _cache.SetAttributes(copyPath, copyAttributes, _clock.GetUtcNow());
+                    ShowInParent(copyPath, copyAttributes);
+                }
+                throw;
+            }
         }
         if (info is null)
             return;

@@ -330,7 +330,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
             if (info is not null)
                 attributes = _attributes.File(info, metadataLoaded: true);
-            var reader = mode.Read ? new ObjectReader(_namespace.KeyOf(path), attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher) : null;
+            var reader = mode.Read ? new ObjectReader(_namespace.KeyOf(path), attributes.ETag, attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher) : null;
             FileWriter? writer = null;
             if (mode.Write)
             {

@@ -72,6 +72,13 @@ internal sealed class UnlinkedOpenFiles
     }
 
     /// <summary>Entries whose object is still the one under <paramref name="key"/> and not yet copied locally.</summary>
+    /// <summary>The version of <paramref name="key"/> the file unlinked here last holds (this mount's own), or null.</summary>
+    public string? StoredVersionOf(string key)
+    {
+        lock (_gate)
+            return _byPath.Values.Where(e => e.Key == key && e.StoredETag is not null).Select(e => e.StoredETag).LastOrDefault();
+    }
+
     public IReadOnlyList<Entry> DependingOn(string key)
     {
         lock (_gate)

@@ -17,6 +17,7 @@ public sealed class ObjectReader : IAsyncDisposable
     private static readonly TimeSpan DemandWaitLimit = TimeSpan.FromSeconds(2);
 
     private readonly string _key;
+    private readonly string? _version;
     private readonly long _size;
     private readonly ReadAheadOptions _options;
     private readonly ReadBufferPool _pool;
@@ -28,9 +29,11 @@ public sealed class ObjectReader : IAsyncDisposable
     private long _lastReadEnd = -1;
     private bool _disposed;
 
-    internal ObjectReader(string key, long size, ReadAheadOptions options, ReadBufferPool pool, RangeFetcher fetcher)
+    /// <summary>A reader of <paramref name="key"/>; with <paramref name="version"/> (an ETag), of that version only.</summary>
+    internal ObjectReader(string key, string? version, long size, ReadAheadOptions options, ReadBufferPool pool, RangeFetcher fetcher)
     {
         _key = key;
+        _version = version;
         _size = size;
         _options = options;
         _pool = pool;
@@ -191,7 +194,7 @@ public sealed class ObjectReader : IAsyncDisposable
         if (buffer is null)
             return null;
         var range = new FetchedRange(start, length, buffer, _pool);
-        range.Completion = _fetcher.FetchAsync(_key, start, buffer.Memory[..length], _closing.Token);
+        range.Completion = _fetcher.FetchAsync(_key, _version, start, buffer.Memory[..length], _closing.Token);
         FetchCount++;
         FetchedBytes += length;
         return range;

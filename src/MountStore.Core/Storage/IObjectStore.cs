@@ -38,9 +38,20 @@ public interface IObjectStore
     Task<ObjectContent> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="GetAsync(string, ByteRange?, CancellationToken)"/>, but only from the version
+    /// <paramref name="ifMatch"/> names (when not null): the request is conditional on it (HTTP
+    /// If-Match), and if the object is another version now, or gone, it throws
+    /// <see cref="ObjectChangedException"/> and returns no bytes. A server that refuses the
+    /// condition for an unchanged object (RGW's Swift API for large objects) is detected and the
+    /// GET sent without it; the caller still checks the answer's ETag.
+    /// </summary>
+    Task<ObjectContent> GetAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Writes a whole object in one request, replacing any previous one (and, on stores that keep
     /// them apart, the previous version's segments). The bytes are checked against the ETag the
-    /// store returns. A non-seekable stream is not retried once sending has begun.
+    /// store returns. A non-seekable stream is not retried once sending has begun. A condition in
+    /// <paramref name="options"/> that does not hold is a <see cref="WriteConflictException"/>.
     /// </summary>
     Task<ObjectInfo> PutAsync(string key, Stream content, ObjectWriteOptions options, CancellationToken cancellationToken);
 
@@ -67,7 +78,8 @@ public interface IObjectStore
 
     /// <summary>
     /// Starts an upload made of numbered parts (Swift SLO, S3 multipart). Nothing is visible
-    /// under <paramref name="key"/> until <see cref="ISegmentedUpload.CompleteAsync"/> succeeds.
+    /// under <paramref name="key"/> until <see cref="ISegmentedUpload.CompleteAsync"/> succeeds;
+    /// a condition in <paramref name="options"/> is checked there.
     /// </summary>
     Task<ISegmentedUpload> BeginSegmentedUploadAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken);
 }

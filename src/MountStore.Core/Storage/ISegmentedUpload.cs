@@ -15,9 +15,20 @@ public interface ISegmentedUpload
 
     /// <summary>
     /// Makes the object visible, built from <paramref name="parts"/> in part-number order, after
-    /// checking that the store holds exactly those parts. Replaces any previous object.
+    /// checking that the store holds exactly those parts. Replaces any previous object, unless
+    /// the upload's condition does not hold: then it throws <see cref="WriteConflictException"/>
+    /// and the parts stay, for <see cref="CompleteUnderAsync"/> or <see cref="AbortAsync"/>.
     /// </summary>
     Task<ObjectInfo> CompleteAsync(IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken);
+
+    /// <summary>True when the parts can become an object under another key than the one the upload began with (Swift: yes; S3: no).</summary>
+    bool CanCompleteUnderAnotherKey { get; }
+
+    /// <summary>
+    /// Makes the object visible under <paramref name="key"/> instead, with no condition: where a
+    /// writer that lost a conflict keeps its bytes. Only when <see cref="CanCompleteUnderAnotherKey"/>.
+    /// </summary>
+    Task<ObjectInfo> CompleteUnderAsync(string key, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken);
 
     /// <summary>Removes every part uploaded so far. Safe to call more than once.</summary>
     Task AbortAsync(CancellationToken cancellationToken);

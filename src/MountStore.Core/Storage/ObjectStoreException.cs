@@ -68,3 +68,26 @@ public sealed class IntegrityException(string operation, string key, string reas
 /// <summary>The store kept failing (5xx, 429, timeouts, resets) and retries were exhausted.</summary>
 public sealed class StoreUnavailableException(string operation, string? key, int? statusCode, string reason, Exception? inner = null)
     : ObjectStoreException(operation, key, statusCode, reason, inner);
+
+/// <summary>
+/// The object is no longer the version a read was for: it was replaced or deleted since the
+/// handle opened it. Nothing of the other version was returned.
+/// </summary>
+public sealed class ObjectChangedException(string operation, string key, string expectedETag, string? foundETag)
+    : ObjectStoreException(operation, key, 412, foundETag is null
+        ? $"the object was deleted since it was opened (it was version {expectedETag}); reopen the file"
+        : $"the object was replaced since it was opened (version {expectedETag}, now {foundETag}); reopen the file to read the new version")
+{
+    /// <summary>The version the read was for.</summary>
+    public string ExpectedETag { get; } = expectedETag;
+
+    /// <summary>The version in the store now; null when the object is gone.</summary>
+    public string? FoundETag { get; } = foundETag;
+}
+
+/// <summary>
+/// A conditional write found the object changed since the writer began (another object took a
+/// free name, or the version it started from was replaced): nothing was written to the key.
+/// </summary>
+public sealed class WriteConflictException(string operation, string key, string reason)
+    : ObjectStoreException(operation, key, 412, reason);

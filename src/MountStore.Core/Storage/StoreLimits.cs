@@ -18,6 +18,13 @@ public sealed record StoreLimits
     /// <summary>Most parts one object may have (S3: 10,000; Swift SLO: max_manifest_segments, 1,000 by default).</summary>
     public int MaxParts { get; init; } = 10_000;
 
+    /// <summary>
+    /// True when the parts of an upload can become an object under another key than the one it
+    /// began with (Swift: segments are objects, any manifest may name them; S3: a multipart upload
+    /// completes only under its own key). Where a writer that loses a conflict keeps its bytes.
+    /// </summary>
+    public bool PartsCanMoveToAnotherKey { get; init; }
+
     /// <summary>Largest object the store holds (S3: 5 TiB; Swift: parts × part size).</summary>
     public long MaxObjectBytes => Math.Min(5L << 40, MaxParts * MaxPartBytes);
 

@@ -21,6 +21,7 @@ public sealed class FileWriter : IAsyncDisposable
     private StreamingUpload? _streaming;
     private StagingFile? _staging;
     private long _baseLength;
+    private string? _baseVersion;
     private long _length;
     private bool _dirty;
     private bool _contentChanged;
@@ -38,6 +39,7 @@ public sealed class FileWriter : IAsyncDisposable
         _dirty = truncate || baseObject is null;
         _contentChanged = _everChanged = _dirty;
         ExistsInStore = baseObject is not null;
+        _baseVersion = baseObject?.ETag;
         ModifiedTime = _dirty ? context.Clock.GetUtcNow() : metadata.ModifiedTime ?? baseObject!.LastModified;
     }
 
@@ -108,10 +110,17 @@ public sealed class FileWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // a writer that lost a conflict is done: its bytes are in the copy, named in the error
+            if (_conflict is { } lost)
+                throw lost;
             if (offset + data.Length > _context.Sizing.Capacity)
                 throw new FileSystemException(FileSystemError.FileTooLarge, Key, $"the store holds objects of at most {_context.Sizing.Capacity} bytes");
             if (_staging is null && _streaming is null && !_preferStaging && _baseLength == 0 && _length == 0)
-                _streaming = _context.NewUpload(Key, Metadata.ToWriteOptions(_foreignMetadata) with { ExpectNoObject = !ExistsInStore });
+            {
+                _streaming = _context.NewUpload(Key, Conditional(Metadata.ToWriteOptions(_foreignMetadata)));
+                if (!_context.Store.Limits.PartsCanMoveToAnotherKey)
+                    _streaming.KeepLocalCopy(new StagingFile(_context.Staging, 0));
+            }
             if (_streaming is not null)
             {
                 if (_streaming.CanWrite(offset, data.Length))
@@ -175,6 +184,8 @@ public sealed class FileWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_conflict is { } lost)
+                throw lost;
             if (length == _length && _staging is null)
             {
                 _dirty = _contentChanged = true;
@@ -195,11 +206,28 @@ public sealed class FileWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <paramref name="options"/> made conditional on what this writer started from: the name
+    /// free, or the version it opened (or last committed). Nothing a writer commits silently
+    /// replaces a version it never saw.
+    /// </summary>
+    private ObjectWriteOptions Conditional(ObjectWriteOptions options) =>
+        _baseVersion is not null ? options with { ExpectETag = _baseVersion }
+        : !ExistsInStore ? options with { ExpectNoObject = true }
+        : options;
+
+    /// <summary>
+    /// The object under <see cref="Key"/> is now <paramref name="version"/> by this mount's own
+    /// doing (the file was renamed, or a file unlinked here while open still holds the key), so
+    /// a commit may replace that version without it being a conflict.
+    /// </summary>
+    public void Rebase(string version) => _baseVersion = version;
+
     private StagingFile Staging()
     {
         if (_staging is null)
         {
-            _staging = new StagingFile(_context.Staging, _baseLength);
+            _staging = new StagingFile(_context.Staging, _baseLength) { BaseVersion = _baseVersion };
             if (_length != _baseLength)
                 _staging.SetLength(_length);
         }
@@ -266,33 +294,47 @@ public sealed class FileWriter : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_conflict is { } lost)
+                throw lost;
             if (!_dirty || IsDiscarded)
                 return null;
             if (_failedWrite is { } failed)
                 throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
-            var options = Metadata.ToWriteOptions(_foreignMetadata) with { ExpectNoObject = !ExistsInStore };
+            var options = Conditional(Metadata.ToWriteOptions(_foreignMetadata));
             ObjectInfo info;
-            if (!_contentChanged && ExistsInStore && _streaming is null)
+            StreamingUpload? streaming = null;
+            try
             {
-                // Only mode, owner or mtime changed: the stored bytes are already right, so the
-                // metadata is replaced in place instead of the content being fetched and sent again.
-                info = await _context.Store.CopyAsync(Key, Key, options.Metadata, cancellationToken).ConfigureAwait(false);
-            }
-            else if (_streaming is not null)
-            {
-                var streaming = _streaming;
-                _streaming = null; // whatever happens, this stream is finished
-                streaming.TryReplaceOptions(options);
-                info = await streaming.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                if (streaming.Key != Key)
-                    info = await _context.Store.RenameAsync(streaming.Key, Key, cancellationToken).ConfigureAwait(false);
-                if (!SameMetadata(streaming.Options, options))
+                if (!_contentChanged && ExistsInStore && _streaming is null)
+                {
+                    // Only mode, owner or mtime changed: the stored bytes are already right, so the
+                    // metadata is replaced in place instead of the content being fetched and sent again.
                     info = await _context.Store.CopyAsync(Key, Key, options.Metadata, cancellationToken).ConfigureAwait(false);
+                }
+                else if (_streaming is not null)
+                {
+                    streaming = _streaming;
+                    _streaming = null; // whatever happens, this stream is finished
+                    streaming.TryReplaceOptions(options);
+                    info = await streaming.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    if (streaming.Key != Key)
+                        info = await _context.Store.RenameAsync(streaming.Key, Key, cancellationToken).ConfigureAwait(false);
+                    if (!SameMetadata(streaming.Options, options))
+                        info = await _context.Store.CopyAsync(Key, Key, options.Metadata, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    info = await UploadStagedAsync(Staging(), Key, options, cancellationToken).ConfigureAwait(false);
+                }
             }
-            else
+            catch (Exception e) when (e is WriteConflictException || (e is ObjectChangedException && _staging is not null))
             {
-                info = await UploadStagedAsync(Staging(), options, cancellationToken).ConfigureAwait(false);
+                // An ObjectChangedException here is the staging file finding, while it fills in
+                // the bytes this writer did not write, that the version it started from is gone.
+                var conflict = e as WriteConflictException ?? new WriteConflictException("PUT", Key, e.Message);
+                throw await KeepConflictCopyAsync(conflict, streaming, options, cancellationToken).ConfigureAwait(false);
             }
+            _baseVersion = info.ETag;
             _baseLength = info.Size;
             _dirty = _contentChanged = false;
             ExistsInStore = true;
@@ -304,21 +346,62 @@ public sealed class FileWriter : IAsyncDisposable
         }
     }
 
-    private async Task<ObjectInfo> UploadStagedAsync(StagingFile staging, ObjectWriteOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores this writer's bytes beside the object that changed, and returns the error that
+    /// tells the application (EIO) and the log where they went. From then on this writer's
+    /// commits go to the copy, never to the key another writer won.
+    /// </summary>
+    private async Task<ConflictCopyException> KeepConflictCopyAsync(WriteConflictException conflict, StreamingUpload? streaming, ObjectWriteOptions options, CancellationToken cancellationToken)
+    {
+        var copyKey = await ConflictCopies.FreeNameAsync(_context.Store, Key, _context.HostName, _context.Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        ObjectInfo? copy = null;
+        Exception? failure = null;
+        try
+        {
+            if (streaming is not null)
+            {
+                copy = await streaming.KeepUnderAsync(copyKey, mirror => UploadStagedAsync(mirror, copyKey, options.Unconditional, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // bytes this writer neither wrote nor read come from what the store holds now
+                var staging = Staging();
+                staging.BaseVersion = null;
+                staging.BaseMayBeShorter = true;
+                copy = await UploadStagedAsync(staging, copyKey, options.Unconditional, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is ObjectStoreException or IOException)
+        {
+            failure = e;
+        }
+        var lost = new ConflictCopyException(Key, copyKey, copy, conflict, failure);
+        if (copy is not null)
+        {
+            _conflict = lost;
+            _dirty = _contentChanged = false;
+        }
+        _context.Conflicts.Record(lost);
+        return lost;
+    }
+
+    private ConflictCopyException? _conflict;
+
+    private async Task<ObjectInfo> UploadStagedAsync(StagingFile staging, string key, ObjectWriteOptions options, CancellationToken cancellationToken)
     {
         await staging.FillAsync(0, staging.Length, _context.Store, Key, cancellationToken).ConfigureAwait(false);
         if (staging.Length <= _context.Options.PartBytes)
         {
-            var progress = _context.Uploads.Begin(Key);
+            var progress = _context.Uploads.Begin(key);
             progress.Wrote(staging.Length);
             progress.Closing();
             var stored = false;
             try
             {
                 await using var content = staging.OpenRead();
-                var info = await _context.Store.PutAsync(Key, content, options, cancellationToken).ConfigureAwait(false);
+                var info = await _context.Store.PutAsync(key, content, options, cancellationToken).ConfigureAwait(false);
                 if (info.Size != staging.Length)
-                    throw new IntegrityException("PUT", Key, $"the store holds {info.Size} bytes but {staging.Length} were written");
+                    throw new IntegrityException("PUT", key, $"the store holds {info.Size} bytes but {staging.Length} were written");
                 stored = true;
                 return info;
             }
@@ -327,7 +410,7 @@ public sealed class FileWriter : IAsyncDisposable
                 _context.Uploads.End(progress, stored);
             }
         }
-        var upload = _context.NewUpload(Key, options);
+        var upload = _context.NewUpload(key, options);
         try
         {
             var buffer = new byte[1 << 20];

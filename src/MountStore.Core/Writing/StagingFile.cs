@@ -100,9 +100,22 @@ public sealed class StagingFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// The version (ETag) of the object the unwritten bytes come from; fetches of any other
+    /// version fail with <see cref="ObjectChangedException"/>. Null: whatever the store holds.
+    /// </summary>
+    public string? BaseVersion { get; set; }
+
+    /// <summary>
+    /// The object behind the unwritten bytes may now be shorter than when this file began (a
+    /// conflict copy filled from the version that replaced it): missing bytes stay zeros.
+    /// </summary>
+    public bool BaseMayBeShorter { get; set; }
+
     private async Task FetchAsync(long start, long end, IObjectStore store, string baseKey, CancellationToken cancellationToken)
     {
-        using var content = await store.GetAsync(baseKey, new ByteRange(start, end - start), cancellationToken).ConfigureAwait(false);
+        using var content = await store.GetAsync(baseKey, new ByteRange(start, end - start), BaseVersion, cancellationToken).ConfigureAwait(false);
+        VersionChecks.EnsureVersion(content, baseKey, BaseVersion);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
@@ -110,6 +123,8 @@ public sealed class StagingFile : IDisposable
             while (at < end)
             {
                 var got = await content.Stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - at)), cancellationToken).ConfigureAwait(false);
+                if (got == 0 && BaseMayBeShorter)
+                    break; // what the object no longer has stays zeros
                 if (got == 0)
                     throw new IntegrityException("GET", baseKey, $"the object ended at byte {at}, before the {end} bytes it had when opened; it was changed elsewhere");
                 await RandomAccess.WriteAsync(_file, buffer.AsMemory(0, got), at, cancellationToken).ConfigureAwait(false);

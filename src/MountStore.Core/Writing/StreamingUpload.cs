@@ -29,6 +29,7 @@ public sealed class StreamingUpload : IAsyncDisposable
     private Exception? _failure;
     private readonly UploadsInProgress? _uploads;
     private UploadProgress? _progress;
+    private StagingFile? _mirror;
 
     /// <summary>An upload to <paramref name="key"/>, nothing sent yet; shown in <paramref name="uploads"/> from its first byte.</summary>
     public StreamingUpload(IObjectStore store, string key, ObjectWriteOptions options, PartSizing sizing, WriteBufferPool pool, int maxPartsInFlight, ILogger logger, UploadsInProgress? uploads = null)
@@ -77,6 +78,13 @@ public sealed class StreamingUpload : IAsyncDisposable
     /// <summary>Parts sent so far (for tests and logs).</summary>
     public int PartsSent { get; private set; }
 
+    /// <summary>
+    /// Keeps a copy of every byte written in <paramref name="mirror"/> as well: for stores whose
+    /// uploads complete only under their own key (S3), the one place the bytes of an upload that
+    /// loses a conflict can be stored again from. A full staging disk drops the copy (logged).
+    /// </summary>
+    public void KeepLocalCopy(StagingFile mirror) => _mirror = mirror;
+
     /// <summary>Changes the key; only possible before any part is sent.</summary>
     public bool TryMove(string key)
     {
@@ -109,6 +117,20 @@ public sealed class StreamingUpload : IAsyncDisposable
         ThrowIfFailed();
         if (!CanWrite(offset, data.Length))
             throw new InvalidOperationException("these bytes were already uploaded");
+        if (_mirror is { } mirror)
+        {
+            try
+            {
+                await mirror.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StagingFullException or IOException)
+            {
+                _logger.LogWarning("No local copy of '{Key}' could be kept ({Error}): if it is changed elsewhere before it is closed, " +
+                                   "its bytes will stay in the store as an unfinished upload instead of a conflict copy", Key, e.Message);
+                mirror.Dispose();
+                _mirror = null;
+            }
+        }
         if (offset < Length)
         {
             var inPlace = (int)Math.Min(data.Length, Length - offset);
@@ -291,13 +313,63 @@ public sealed class StreamingUpload : IAsyncDisposable
                 throw new IntegrityException("complete upload", Key, $"the store reports {info.Size} bytes but {Length} were written");
             await ReleaseBuffersAsync().ConfigureAwait(false);
             EndProgress(stored: true);
+            DropMirror();
             return info;
+        }
+        catch (WriteConflictException)
+        {
+            // nothing was written under the key; the bytes stay for KeepUnderAsync
+            throw;
         }
         catch
         {
             await AbortAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// After <see cref="CompleteAsync"/> lost a conflict: stores the bytes under
+    /// <paramref name="key"/> instead, with no condition. Returns null when the store cannot move
+    /// the parts and no local copy was kept: the unfinished upload is then left in the store.
+    /// <paramref name="uploadStaged"/> uploads the local copy when that is the way.
+    /// </summary>
+    public async Task<ObjectInfo?> KeepUnderAsync(string key, Func<StagingFile, Task<ObjectInfo>> uploadStaged, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!HasSentParts && _parts.Count <= 1)
+            {
+                var first = _parts.Count > 0 ? _parts[0] : null;
+                using var content = first is null ? Stream.Null : first.Buffer!.AsStream(first.Filled);
+                return await _store.PutAsync(key, content, _options.Unconditional, cancellationToken).ConfigureAwait(false);
+            }
+            var stored = await Task.WhenAll(_parts.Select(p => p.Upload!)).ConfigureAwait(false);
+            if (_upload!.CanCompleteUnderAnotherKey)
+                return await _upload.CompleteUnderAsync(key, stored.OrderBy(p => p.PartNumber).ToList(), cancellationToken).ConfigureAwait(false);
+            if (_mirror is not { } mirror)
+            {
+                _logger.LogError("The bytes of '{Key}' could not be stored under '{Copy}': they are in the store as an unfinished upload of '{Key}'; " +
+                                 "complete or abort it with the store's tools", Key, key, Key);
+                _upload = null; // not aborted: it holds the only copy
+                return null;
+            }
+            var copy = await uploadStaged(mirror).ConfigureAwait(false);
+            await AbortAsync().ConfigureAwait(false);
+            return copy;
+        }
+        finally
+        {
+            await ReleaseBuffersAsync().ConfigureAwait(false);
+            EndProgress(stored: false);
+            DropMirror();
+        }
+    }
+
+    private void DropMirror()
+    {
+        _mirror?.Dispose();
+        _mirror = null;
     }
 
     /// <summary>Drops everything: waits for parts in flight, removes what was sent, frees the buffers.</summary>
@@ -351,7 +423,11 @@ public sealed class StreamingUpload : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await AbortAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await AbortAsync().ConfigureAwait(false);
+        DropMirror();
+    }
 
     private sealed class Part(int number, long start, long capacity)
     {

@@ -32,6 +32,12 @@ public sealed class WriteContext(IObjectStore store, WriteOptions options, Stagi
     /// <summary>Where writers log.</summary>
     public ILogger Logger { get; } = logger;
 
+    /// <summary>Conflicts lost by this mount's writers, for the log and `mountstore status`.</summary>
+    public ConflictLog Conflicts { get; } = new(logger);
+
+    /// <summary>This machine's name, in conflict copies' names.</summary>
+    public string HostName { get; init; } = Environment.MachineName;
+
     /// <summary>A new streaming upload to <paramref name="key"/>.</summary>
     public StreamingUpload NewUpload(string key, ObjectWriteOptions writeOptions) =>
         new(Store, key, writeOptions, Sizing, Buffers, Options.MaxPartsInFlight, Logger, Uploads);
