@@ -18,8 +18,16 @@ internal sealed class S3ConditionalWrites(IAmazonS3 client, string bucket, ILogg
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Support? _support;
 
-    /// <summary>What the server honours on PUT.</summary>
-    public sealed record Support(bool IfNoneMatch, bool IfMatch);
+    /// <summary>
+    /// What the server honours on PUT. <paramref name="QuoteETags"/>: whether If-Match takes the
+    /// ETag quoted, as HTTP spells it (AWS), or bare (Ceph RGW refuses the quoted form even for
+    /// the right ETag).
+    /// </summary>
+    public sealed record Support(bool IfNoneMatch, bool IfMatch, bool QuoteETags = true)
+    {
+        /// <summary>The If-Match value for <paramref name="etag"/> in the form this server compares.</summary>
+        public string IfMatchValue(string etag) => QuoteETags ? $"\"{etag}\"" : etag;
+    }
 
     public async Task<Support> GetAsync(CancellationToken cancellationToken)
     {
@@ -40,11 +48,16 @@ internal sealed class S3ConditionalWrites(IAmazonS3 client, string bucket, ILogg
         var key = $".mountstore-probe-{Guid.NewGuid():N}";
         try
         {
-            var first = await PutAsync(key, r => r.IfNoneMatch = "*", cancellationToken).ConfigureAwait(false);
+            var (first, etag) = await PutAsync(key, r => r.IfNoneMatch = "*", cancellationToken).ConfigureAwait(false);
             if (first != HttpStatusCode.OK) return Found(new Support(false, false), $"a PUT with If-None-Match: * was answered {(int)first}");
-            var noneMatch = await PutAsync(key, r => r.IfNoneMatch = "*", cancellationToken).ConfigureAwait(false) == HttpStatusCode.PreconditionFailed;
-            var match = await PutAsync(key, r => r.IfMatch = "\"00000000000000000000000000000000\"", cancellationToken).ConfigureAwait(false) == HttpStatusCode.PreconditionFailed;
-            return Found(new Support(noneMatch, match), "probed");
+            var noneMatch = (await PutAsync(key, r => r.IfNoneMatch = "*", cancellationToken).ConfigureAwait(false)).Status == HttpStatusCode.PreconditionFailed;
+            // If-Match must let the right ETag through and stop a wrong one; which spelling of the
+            // right one works is learned here too
+            var bare = etag.Trim('"');
+            var quoted = (await PutAsync(key, r => r.IfMatch = $"\"{bare}\"", cancellationToken).ConfigureAwait(false)).Status == HttpStatusCode.OK;
+            var unquoted = !quoted && (await PutAsync(key, r => r.IfMatch = bare, cancellationToken).ConfigureAwait(false)).Status == HttpStatusCode.OK;
+            var wrongStopped = (await PutAsync(key, r => r.IfMatch = "\"00000000000000000000000000000000\"", cancellationToken).ConfigureAwait(false)).Status == HttpStatusCode.PreconditionFailed;
+            return Found(new Support(noneMatch, (quoted || unquoted) && wrongStopped, QuoteETags: !unquoted), unquoted ? "probed; If-Match takes the bare ETag" : "probed");
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException)
         {
@@ -71,19 +84,19 @@ internal sealed class S3ConditionalWrites(IAmazonS3 client, string bucket, ILogg
         return support;
     }
 
-    private async Task<HttpStatusCode> PutAsync(string key, Action<PutObjectRequest> condition, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, string ETag)> PutAsync(string key, Action<PutObjectRequest> condition, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "probe", UseChunkEncoding = false };
         condition(request);
         try
         {
             var response = await client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.HttpStatusCode;
+            return (response.HttpStatusCode, response.ETag ?? "");
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict or HttpStatusCode.NotImplemented or HttpStatusCode.BadRequest)
         {
             // 409: AWS answers a concurrent conditional write so; 501/400: the header is refused
-            return e.StatusCode;
+            return (e.StatusCode, "");
         }
     }
 }

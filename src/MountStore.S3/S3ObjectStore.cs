@@ -246,7 +246,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             };
             AddMetadata(request.Metadata, options.Metadata);
             if (ifNoneMatch) request.IfNoneMatch = "*";
-            if (ifMatch is not null) request.IfMatch = $"\"{ifMatch}\"";
+            if (ifMatch is not null) request.IfMatch = ifMatch;
             try
             {
                 return await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
@@ -282,13 +282,13 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         return onRequest;
     }
 
-    /// <summary>The part of <paramref name="options"/>' condition this server honours on a request.</summary>
+    /// <summary>The part of <paramref name="options"/>' condition this server honours on a request (If-Match already in the form it compares).</summary>
     internal async Task<(bool IfNoneMatch, string? IfMatch)> RequestConditionsAsync(ObjectWriteOptions options, CancellationToken cancellationToken)
     {
         if (!options.IsConditional) return (false, null);
         var support = await _conditions.GetAsync(cancellationToken).ConfigureAwait(false);
         if (options.ExpectNoObject) return (support.IfNoneMatch, null);
-        return (false, support.IfMatch ? ETags.Normalize(options.ExpectETag) : null);
+        return (false, support.IfMatch ? support.IfMatchValue(ETags.Normalize(options.ExpectETag)) : null);
     }
 
     private static async Task<byte[]> Md5OfRestAsync(Stream content, CancellationToken ct)
@@ -344,8 +344,16 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, IReadOnlyCollection<string>? destinationVersions, CancellationToken cancellationToken) =>
+        RenameAsync(sourceKey, destinationKey, cancellationToken); // without looking: a HEAD per rename would cost every save a round trip
+
+    /// <inheritdoc />
     public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
         CopyThenDelete.RenameAsync(this, sourceKey, destinationKey, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken) =>
+        DeleteAsync(key, cancellationToken); // S3 deletes without looking; a HEAD per delete would cost every rm a round trip
 
     /// <inheritdoc />
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)

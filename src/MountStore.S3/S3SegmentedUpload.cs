@@ -70,7 +70,7 @@ internal sealed class S3SegmentedUpload(S3ObjectStore store, string key, string 
                 PartETags = ordered.Select(p => new PartETag(p.PartNumber, p.ETag)).ToList(),
             };
             if (ifNoneMatch) request.IfNoneMatch = "*";
-            if (ifMatch is not null) request.IfMatch = $"\"{ifMatch}\"";
+            if (ifMatch is not null) request.IfMatch = ifMatch;
             try
             {
                 return await store.Client.CompleteMultipartUploadAsync(request, ct).ConfigureAwait(false);

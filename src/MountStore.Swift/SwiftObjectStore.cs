@@ -324,8 +324,15 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
+        RenameAsync(sourceKey, destinationKey, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, IReadOnlyCollection<string>? destinationVersions, CancellationToken cancellationToken)
     {
+        if (destinationVersions is { Count: > 0 } && sourceKey != destinationKey
+            && await HeadAsync(destinationKey, cancellationToken).ConfigureAwait(false) is { } replaced)
+            VersionChecks.ThrowUnlessOneOf("rename", destinationKey, destinationVersions, replaced);
         Limits.ValidateKey("rename", sourceKey);
         Limits.ValidateKey("rename", destinationKey);
         var source = await InspectAsync(sourceKey, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException("rename", sourceKey);
@@ -363,13 +370,18 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("DELETE", key);
         // the object's kind decides how to delete it: an SLO takes its segments along, a DLO's
-        // segments are listed and deleted, a plain object is one DELETE
+        // segments are listed and deleted, a plain object is one DELETE; the same HEAD tells
+        // whether it is still the version the caller means
         var kind = await InspectAsync(key, cancellationToken).ConfigureAwait(false);
         if (kind is null) return;
+        VersionChecks.ThrowUnlessOneOf("DELETE", key, versions, kind.Info);
         if (kind.IsSlo)
         {
             await DeleteSloAsync(key, cancellationToken).ConfigureAwait(false);

@@ -151,6 +151,42 @@ public sealed class ConflictTests : IAsyncDisposable
         Assert.Equal(1, store.Count);
     }
 
+    [Fact]
+    public async Task A_delete_of_a_file_changed_elsewhere_since_it_was_looked_up_leaves_it_and_says_estale()
+    {
+        var store = TestStores.ForWriting();
+        await store.PutAsync("notes.txt", new MemoryStream("mine"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
+        var a = Mount(store);
+        await a.GetAttributesAsync("notes.txt", CancellationToken.None);
+        await store.PutAsync("notes.txt", new MemoryStream("theirs, newer"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<FileSystemException>(() => a.UnlinkAsync("notes.txt", CancellationToken.None).AsTask());
+
+        Assert.Equal(FileSystemError.Stale, e.Error);
+        Assert.Equal("theirs, newer"u8.ToArray(), await StoredAsync(store, "notes.txt"));
+        // looked at again, it is the new version, and can be deleted
+        Assert.Equal(13, (await a.GetAttributesAsync("notes.txt", CancellationToken.None)).Size);
+        await a.UnlinkAsync("notes.txt", CancellationToken.None);
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public async Task A_rename_onto_a_file_changed_elsewhere_since_it_was_looked_up_moves_nothing_and_says_estale()
+    {
+        var store = TestStores.ForWriting();
+        await store.PutAsync("draft.txt", new MemoryStream("my draft"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
+        await store.PutAsync("final.txt", new MemoryStream("old final"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
+        var a = Mount(store);
+        await a.GetAttributesAsync("final.txt", CancellationToken.None);
+        await store.PutAsync("final.txt", new MemoryStream("their final"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<FileSystemException>(() => a.RenameAsync("draft.txt", "final.txt", noReplace: false, CancellationToken.None).AsTask());
+
+        Assert.Equal(FileSystemError.Stale, e.Error);
+        Assert.Equal("their final"u8.ToArray(), await StoredAsync(store, "final.txt"));
+        Assert.Equal("my draft"u8.ToArray(), await StoredAsync(store, "draft.txt"));
+    }
+
     [Theory]
     [InlineData("report.csv", "report.conflict-labpc-20261201-101500.csv")]
     [InlineData("a/b/archive.tar.gz", "a/b/archive.tar.conflict-labpc-20261201-101500.gz")]

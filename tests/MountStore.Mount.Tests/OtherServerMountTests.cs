@@ -11,14 +11,14 @@ namespace MountStore.Mount.Tests;
 [Collection(MountCollection.Name)]
 public class OtherServerMountTests
 {
-    private static IReadOnlyDictionary<string, string> RgwSwiftEnvironment { get; } = new Dictionary<string, string>
+    internal static IReadOnlyDictionary<string, string> RgwSwiftEnvironment { get; } = new Dictionary<string, string>
     {
         ["ST_AUTH"] = LocalRgw.SwiftAuthUrl.ToString(),
         ["ST_USER"] = LocalRgw.SwiftUser,
         ["ST_KEY"] = LocalRgw.SwiftKey,
     };
 
-    private static IReadOnlyDictionary<string, string> RgwS3Environment { get; } = new Dictionary<string, string>
+    internal static IReadOnlyDictionary<string, string> RgwS3Environment { get; } = new Dictionary<string, string>
     {
         ["AWS_ACCESS_KEY_ID"] = LocalRgw.AccessKey,
         ["AWS_SECRET_ACCESS_KEY"] = LocalRgw.SecretKey,

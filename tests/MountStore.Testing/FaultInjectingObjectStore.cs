@@ -142,17 +142,24 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
+        RenameAsync(sourceKey, destinationKey, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, IReadOnlyCollection<string>? destinationVersions, CancellationToken cancellationToken)
     {
         await Enter(StoreCall.Rename, cancellationToken).ConfigureAwait(false);
-        return await inner.RenameAsync(sourceKey, destinationKey, cancellationToken).ConfigureAwait(false);
+        return await inner.RenameAsync(sourceKey, destinationKey, destinationVersions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken)
     {
         await Enter(StoreCall.Delete, cancellationToken).ConfigureAwait(false);
-        await inner.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        await inner.DeleteAsync(key, versions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -165,10 +165,29 @@ public sealed class InMemoryObjectStore : IObjectStore
         CopyThenDelete.RenameAsync(this, sourceKey, destinationKey, cancellationToken);
 
     /// <inheritdoc />
-    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, IReadOnlyCollection<string>? destinationVersions, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (sourceKey != destinationKey && _objects.TryGetValue(destinationKey, out var replaced))
+                VersionChecks.ThrowUnlessOneOf("rename", destinationKey, destinationVersions, replaced.Info);
+        }
+        return RenameAsync(sourceKey, destinationKey, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("DELETE", key);
-        lock (_lock) _objects.Remove(key);
+        lock (_lock)
+        {
+            if (_objects.TryGetValue(key, out var now))
+                VersionChecks.ThrowUnlessOneOf("DELETE", key, versions, now.Info);
+            _objects.Remove(key);
+        }
         return Task.CompletedTask;
     }
 

@@ -41,10 +41,18 @@ public sealed class CountingObjectStore(IObjectStore inner, StoreRequestCounts c
 
     /// <inheritdoc />
     public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
-        Count("rename", () => inner.RenameAsync(sourceKey, destinationKey, cancellationToken));
+        RenameAsync(sourceKey, destinationKey, null, cancellationToken);
 
     /// <inheritdoc />
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) => Count("delete", () => inner.DeleteAsync(key, cancellationToken));
+    public Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, IReadOnlyCollection<string>? destinationVersions, CancellationToken cancellationToken) =>
+        Count("rename", () => inner.RenameAsync(sourceKey, destinationKey, destinationVersions, cancellationToken));
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken) =>
+        Count("delete", () => inner.DeleteAsync(key, versions, cancellationToken));
 
     /// <inheritdoc />
     public async Task<ISegmentedUpload> BeginSegmentedUploadAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken) =>

@@ -86,7 +86,18 @@ public sealed partial class MountedFileSystem
             var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
             if (attributes is { IsDirectory: true })
                 throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-            await _store.DeleteAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false);
+            // only the version this mount knows of: one changed elsewhere meanwhile stays (ESTALE)
+            string?[] known = writer is not null ? [writer.BaseVersion] : [attributes!.ETag, attributes.ListingETag];
+            var versions = known.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+            try
+            {
+                await _store.DeleteAsync(_namespace.KeyOf(path), versions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WriteConflictException)
+            {
+                _cache.Invalidate(path, PathNames.ParentOf(path));
+                throw;
+            }
             Removed(path, directory: false);
             await KeepParentAsync(path, cancellationToken).ConfigureAwait(false);
             return null;
@@ -162,7 +173,7 @@ public sealed partial class MountedFileSystem
             if (source.IsDirectory)
                 await RenameDirectoryAsync(from, to, source, cancellationToken).ConfigureAwait(false);
             else
-                await RenameFileAsync(from, to, cancellationToken).ConfigureAwait(false);
+                await RenameFileAsync(from, to, target is { IsDirectory: false } ? [target.ETag, target.ListingETag] : [], cancellationToken).ConfigureAwait(false);
             await KeepParentAsync(from, cancellationToken).ConfigureAwait(false);
             return replaced;
         }
@@ -172,12 +183,24 @@ public sealed partial class MountedFileSystem
         }
     }
 
-    private async Task RenameFileAsync(string from, string to, CancellationToken cancellationToken)
+    /// <param name="replacing">the versions (ETags) of the file at <paramref name="to"/> as this mount knows it, if one is there: one changed elsewhere meanwhile is not replaced (ESTALE) where the store can tell</param>
+    private async Task RenameFileAsync(string from, string to, string?[] replacing, CancellationToken cancellationToken)
     {
         var writer = _writers.Find(from);
         ObjectInfo? moved = null;
+        var versions = replacing.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
         if (writer is null || writer.ExistsInStore)
-            moved = await _store.RenameAsync(_namespace.KeyOf(from), _namespace.KeyOf(to), cancellationToken).ConfigureAwait(false);
+        {
+            try
+            {
+                moved = await _store.RenameAsync(_namespace.KeyOf(from), _namespace.KeyOf(to), versions.Count > 0 ? versions : null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WriteConflictException)
+            {
+                _cache.Invalidate(to, PathNames.ParentOf(to));
+                throw;
+            }
+        }
         if (writer is not null && moved is not null)
             writer.Rebase(moved.ETag); // a copy may have a new ETag (S3, large objects): still the writer's own version
         MoveWriters(from, to);

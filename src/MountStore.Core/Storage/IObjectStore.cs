@@ -71,10 +71,27 @@ public interface IObjectStore
     Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="RenameAsync(string, string, CancellationToken)"/>, replacing an object at the
+    /// destination only if it is one of <paramref name="destinationVersions"/> (null: any), where
+    /// the store can tell (Swift: one HEAD); else <see cref="WriteConflictException"/> and nothing
+    /// moves. S3 renames without looking.
+    /// </summary>
+    Task<ObjectInfo> RenameAsync(string sourceKey, string destinationKey, IReadOnlyCollection<string>? destinationVersions, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes an object, and its segments for a large object. Deleting an absent object is not
     /// an error (stores answer that differently; callers know from their cache what existed).
     /// </summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DeleteAsync(string, CancellationToken)"/>, but only an object that is one of
+    /// <paramref name="versions"/> (its ETag as a listing or a HEAD spells it; null: any): where
+    /// the store can tell (Swift, which looks at the object before deleting it anyway), another
+    /// version is left in place and <see cref="WriteConflictException"/> thrown. Stores that delete
+    /// without looking (S3) delete whatever is there.
+    /// </summary>
+    Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken);
 
     /// <summary>
     /// Starts an upload made of numbered parts (Swift SLO, S3 multipart). Nothing is visible

@@ -53,6 +53,13 @@ public static class VersionChecks
                 : $"the version this write started from ({expected}) was replaced meanwhile by {now.ETag}");
     }
 
+    /// <summary>Throws <see cref="WriteConflictException"/> when <paramref name="now"/> is none of <paramref name="versions"/> (null: any will do).</summary>
+    public static void ThrowUnlessOneOf(string operation, string key, IReadOnlyCollection<string>? versions, ObjectInfo now)
+    {
+        if (versions is null || !versions.Any(v => v.Length > 0) || versions.Any(v => Same(v, now.ETag))) return;
+        throw new WriteConflictException(operation, key, $"it was changed elsewhere since this mount looked at it (now ETag {now.ETag}); it was left in place");
+    }
+
     /// <summary>
     /// After a conditional write was answered 412: the object that is there now may be this
     /// writer's own earlier attempt, whose answer was lost (same ETag as the bytes sent); that is

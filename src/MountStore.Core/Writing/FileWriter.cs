@@ -63,6 +63,9 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>What stat() shows as mtime while the file is open: the last write, or a time set explicitly.</summary>
     public DateTimeOffset ModifiedTime { get; private set; }
 
+    /// <summary>The version (ETag) this writer started from or last committed; null for a name it created and has not stored yet.</summary>
+    public string? BaseVersion => _baseVersion;
+
     /// <summary>The file's length as written so far.</summary>
     public long Length => Volatile.Read(ref _length);
 

@@ -31,7 +31,7 @@ public sealed class SwiftNewObjectTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_new_name_costs_one_request_and_a_taken_one_is_replaced()
+    public async Task A_new_name_costs_one_request_and_a_taken_one_is_a_conflict()
     {
         using var store = LocalSwiftServer.SwiftStore(Container, _http);
         await store.HeadAsync(_prefix + "warm-up", CancellationToken.None); // logs in
@@ -40,13 +40,13 @@ public sealed class SwiftNewObjectTests : IAsyncLifetime
         await PutTextAsync(store, _prefix + "new.txt", "first", NewName);
         Assert.Equal(1, _http.SentCount - sent);
 
-        // the name is taken now (as if another machine wrote it): refused by the condition, then
-        // looked at for segments and replaced as any overwrite is
+        // the name is taken now (as if another machine wrote it): refused by the condition, and
+        // one HEAD tells it is not this writer's own earlier attempt
         sent = _http.SentCount;
-        await PutTextAsync(store, _prefix + "new.txt", "second", NewName);
-        Assert.Equal(3, _http.SentCount - sent);
+        await Assert.ThrowsAsync<WriteConflictException>(() => PutTextAsync(store, _prefix + "new.txt", "second", NewName));
+        Assert.Equal(2, _http.SentCount - sent);
         await using var read = await store.GetAsync(_prefix + "new.txt", null, CancellationToken.None);
-        Assert.Equal("second", await new StreamReader(read.Stream).ReadToEndAsync());
+        Assert.Equal("first", await new StreamReader(read.Stream).ReadToEndAsync());
     }
 
     [Fact]
