@@ -47,4 +47,18 @@ public sealed class StatusViewTests
     [InlineData(10, 10, "[##############################] 100%")]
     public void The_bar_fills_with_stored_over_written(long done, long total, string expected) =>
         Assert.Equal(expected, StatusView.Bar(done, total));
+
+    [Fact]
+    public void Shows_conflicts_and_where_each_losing_file_went()
+    {
+        var report = Report(Now, 0) with
+        {
+            Conflicts = 2,
+            RecentConflicts = [new ConflictReport("runs/summary.csv", "runs/summary.conflict-labpc-20261121-115900.csv"), new ConflictReport("runs/big.h5", null)],
+        };
+        var text = StatusView.Render(report);
+        Assert.Contains("conflicts (changed elsewhere while open here): 2", text);
+        Assert.Contains("  runs/summary.csv -> this mount's bytes in runs/summary.conflict-labpc-20261121-115900.csv", text);
+        Assert.Contains("  runs/big.h5 -> bytes NOT stored, see the log", text);
+    }
 }
