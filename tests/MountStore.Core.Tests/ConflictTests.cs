@@ -152,7 +152,7 @@ public sealed class ConflictTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_delete_of_a_file_changed_elsewhere_since_it_was_looked_up_leaves_it_and_says_estale()
+    public async Task A_delete_of_a_file_changed_elsewhere_since_it_was_looked_up_leaves_it_and_fails_with_eio()
     {
         var store = TestStores.ForWriting();
         await store.PutAsync("notes.txt", new MemoryStream("mine"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
@@ -162,7 +162,7 @@ public sealed class ConflictTests : IAsyncDisposable
 
         var e = await Assert.ThrowsAsync<FileSystemException>(() => a.UnlinkAsync("notes.txt", CancellationToken.None).AsTask());
 
-        Assert.Equal(FileSystemError.Stale, e.Error);
+        Assert.Equal(FileSystemError.InputOutput, e.Error);
         Assert.Equal("theirs, newer"u8.ToArray(), await StoredAsync(store, "notes.txt"));
         // looked at again, it is the new version, and can be deleted
         Assert.Equal(13, (await a.GetAttributesAsync("notes.txt", CancellationToken.None)).Size);
@@ -171,7 +171,7 @@ public sealed class ConflictTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_rename_onto_a_file_changed_elsewhere_since_it_was_looked_up_moves_nothing_and_says_estale()
+    public async Task A_rename_onto_a_file_changed_elsewhere_since_it_was_looked_up_moves_nothing_and_fails_with_eio()
     {
         var store = TestStores.ForWriting();
         await store.PutAsync("draft.txt", new MemoryStream("my draft"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
@@ -182,7 +182,7 @@ public sealed class ConflictTests : IAsyncDisposable
 
         var e = await Assert.ThrowsAsync<FileSystemException>(() => a.RenameAsync("draft.txt", "final.txt", noReplace: false, CancellationToken.None).AsTask());
 
-        Assert.Equal(FileSystemError.Stale, e.Error);
+        Assert.Equal(FileSystemError.InputOutput, e.Error);
         Assert.Equal("their final"u8.ToArray(), await StoredAsync(store, "final.txt"));
         Assert.Equal("my draft"u8.ToArray(), await StoredAsync(store, "draft.txt"));
     }

@@ -104,6 +104,43 @@ public class ManyMachinesTests
         await remote.Check.DeleteAsync(name, CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData("swift")]
+    [InlineData("rgw-swift")]
+    public async Task Rm_and_mv_onto_a_file_the_other_machine_changed_since_this_one_looked_leave_it_and_fail_with_eio(string server)
+    {
+        using var remote = await RemoteAsync(server);
+        var folder = "stale-" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var name in new[] { "notes.txt", "final.txt", "draft.txt" })
+            await remote.Check.PutAsync($"{folder}/{name}", new MemoryStream("mine"u8.ToArray()), ObjectWriteOptions.Default, CancellationToken.None);
+        await using var a = await MountProcess.StartAsync(remote.Url, remote.Environment);
+        await using var b = await MountProcess.StartAsync(remote.Url, remote.Environment);
+        string InA(string name) => Path.Combine(a.Directory, folder, name);
+        Assert.Equal(4, new FileInfo(InA("notes.txt")).Length); // A looks at them
+        Assert.Equal(4, new FileInfo(InA("final.txt")).Length);
+
+        await File.WriteAllTextAsync(Path.Combine(b.Directory, folder, "notes.txt"), "theirs, written later");
+        await File.WriteAllTextAsync(Path.Combine(b.Directory, folder, "final.txt"), "their final, written later");
+
+        var rm = await ProcessRunner.RunAsync("rm", [InA("notes.txt")]);
+        Assert.True(rm.ExitCode != 0, $"rm of a file changed elsewhere succeeded; mount log:\n{Tail(a.Output)}");
+        Assert.Contains("Input/output error", rm.StdErr);
+        var mv = await ProcessRunner.RunAsync("mv", [InA("draft.txt"), InA("final.txt")]);
+        Assert.True(mv.ExitCode != 0, $"mv onto a file changed elsewhere succeeded; mount log:\n{Tail(a.Output)}");
+        Assert.Contains("Input/output error", mv.StdErr);
+        Assert.Equal("theirs, written later", await remote.Check.ReadTextAsync($"{folder}/notes.txt"));
+        Assert.Equal("their final, written later", await remote.Check.ReadTextAsync($"{folder}/final.txt"));
+        Assert.Equal("mine", await remote.Check.ReadTextAsync($"{folder}/draft.txt"));
+        Assert.Contains("changed elsewhere since this mount looked at it", a.Output);
+
+        // looked at again, the other versions can be removed and replaced
+        Assert.Equal(21, new FileInfo(InA("notes.txt")).Length);
+        await Tools.RunAsync("rm", InA("notes.txt"));
+        await Tools.RunAsync("mv", InA("draft.txt"), InA("final.txt"));
+        Assert.Null(await remote.Check.HeadAsync($"{folder}/notes.txt", CancellationToken.None));
+        Assert.Equal("mine", await remote.Check.ReadTextAsync($"{folder}/final.txt"));
+    }
+
     [Fact]
     public async Task A_file_closed_on_one_machine_is_seen_by_the_other_after_the_cache_ttl()
     {

@@ -26,8 +26,10 @@ internal static class FailureTranslation
             $"{e.Message}. Check the mount's credentials and the container's access rights", e),
         InvalidObjectNameException => new(FileSystemError.InvalidName, path, e.Message, e),
         // EIO, logged once already by the conflict log with where the bytes went
-        // a delete or rename that found the object changed elsewhere: this mount's view is stale
-        WriteConflictException => new(FileSystemError.Stale, path, e.Message, e, FailureSeverity.Warning),
+        // a delete or rename that found the object changed elsewhere. Not ESTALE: Linux retries an
+        // unlink or rename that fails so once, after looking the name up again, and that second
+        // try would find the other version and delete or replace it
+        WriteConflictException => new(FileSystemError.InputOutput, path, e.Message, e, FailureSeverity.Warning),
         ConflictCopyException => new(FileSystemError.InputOutput, path, e.Message, e, FailureSeverity.Answer),
         StagingFullException => new(FileSystemError.NoSpace, path, e.Message, e),
         FileTooLargeException => new(FileSystemError.FileTooLarge, path, e.Message, e),

@@ -86,7 +86,7 @@ public sealed partial class MountedFileSystem
             var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
             if (attributes is { IsDirectory: true })
                 throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
-            // only the version this mount knows of: one changed elsewhere meanwhile stays (ESTALE)
+            // only the version this mount knows of: one changed elsewhere meanwhile stays (EIO)
             string?[] known = writer is not null ? [writer.BaseVersion] : [attributes!.ETag, attributes.ListingETag];
             var versions = known.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
             try
@@ -95,7 +95,7 @@ public sealed partial class MountedFileSystem
             }
             catch (WriteConflictException)
             {
-                _cache.Invalidate(path, PathNames.ParentOf(path));
+                ChangedElsewhere(path);
                 throw;
             }
             Removed(path, directory: false);
@@ -183,7 +183,7 @@ public sealed partial class MountedFileSystem
         }
     }
 
-    /// <param name="replacing">the versions (ETags) of the file at <paramref name="to"/> as this mount knows it, if one is there: one changed elsewhere meanwhile is not replaced (ESTALE) where the store can tell</param>
+    /// <param name="replacing">the versions (ETags) of the file at <paramref name="to"/> as this mount knows it, if one is there: one changed elsewhere meanwhile is not replaced (EIO) where the store can tell</param>
     private async Task RenameFileAsync(string from, string to, string?[] replacing, CancellationToken cancellationToken)
     {
         var writer = _writers.Find(from);
@@ -197,7 +197,7 @@ public sealed partial class MountedFileSystem
             }
             catch (WriteConflictException)
             {
-                _cache.Invalidate(to, PathNames.ParentOf(to));
+                ChangedElsewhere(to);
                 throw;
             }
         }

@@ -91,6 +91,16 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// </summary>
     public event Action<NodeChange>? NodeChanged;
 
+    /// <summary>
+    /// <paramref name="path"/> was found changed elsewhere (a delete or rename refused): forget it here and, from another thread once the refusal is on its way, tell the
+    /// door to drop what the kernel holds, so looking again shows the other version.
+    /// </summary>
+    private void ChangedElsewhere(string path)
+    {
+        _cache.Invalidate(path, PathNames.ParentOf(path));
+        _ = Task.Run(() => NodeChanged?.Invoke(new NodeChange(path, KindChanged: false)));
+    }
+
     private void OnListedFileLoaded(string path, NodeAttributes listed, NodeAttributes loaded)
     {
         if (WriterAttributes(path) is not null)
