@@ -13,6 +13,30 @@ public class ObjectReaderTests
         new(key, version, size, options, pool, new RangeFetcher(store, options.MaxResumes, NullLogger.Instance));
 
     [Fact]
+    public async Task After_a_failed_fetch_a_read_of_the_failed_bytes_gets_them_all_never_a_short_answer()
+    {
+        // A short answer before the end makes the kernel believe the file ends there (it shrinks
+        // its size, and the reader sees a silent EOF). The failed fetch used to leave the queue
+        // with a gap: the bytes after what was read before, then nothing, then the next fetch.
+        var (store, bytes) = await StoreWith("gap.bin", 48 * MiB);
+        var options = new ReadAheadOptions();
+        await using var reader = Reader(store, "gap.bin", bytes.Length, options, new ReadBufferPool(options.TotalBudgetBytes));
+        var chunk = new byte[MiB];
+        Assert.Equal(MiB, await reader.ReadAsync(0, chunk, CancellationToken.None));
+        var queued = reader.FetchedBytes; // the first read and its read-ahead
+
+        store.FailFrom(StoreCall.Get, store.CountOf(StoreCall.Get) + 1);
+        await Assert.ThrowsAnyAsync<Exception>(() => reader.ReadAsync(queued, chunk, CancellationToken.None).AsTask());
+        store.Heal();
+
+        // the reader goes on after the failed bytes, then the kernel asks for them again
+        Assert.Equal(MiB, await reader.ReadAsync(queued + MiB, chunk, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan((int)(queued + MiB), MiB).ToArray(), chunk);
+        Assert.Equal(MiB, await reader.ReadAsync(queued, chunk, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan((int)queued, MiB).ToArray(), chunk);
+    }
+
+    [Fact]
     public async Task A_reader_of_one_version_never_returns_bytes_of_the_next_and_says_the_object_changed()
     {
         var (store, bytes) = await StoreWith("doc", 8 * MiB);

@@ -140,14 +140,27 @@ public sealed class LocalKeystone
         return response.Headers.GetValues("X-Subject-Token").First();
     }
 
-    /// <summary>Creates a container in the demo project (idempotent).</summary>
+    /// <summary>
+    /// Creates a container in the demo project (idempotent). On a loaded machine the proxy can
+    /// refuse a token Keystone has just issued (it cannot validate it in time): asked again with a
+    /// new token after a pause, as the stores themselves do, up to five times.
+    /// </summary>
     public async Task CreateContainerAsync(string container)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{DemoStorageUrl}/{Uri.EscapeDataString(container)}");
-        request.Headers.Add("X-Auth-Token", await DemoTokenAsync(http).ConfigureAwait(false));
-        using var response = await http.SendAsync(request).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"{DemoStorageUrl}/{Uri.EscapeDataString(container)}");
+            request.Headers.Add("X-Auth-Token", await DemoTokenAsync(http).ConfigureAwait(false));
+            using var response = await http.SendAsync(request).ConfigureAwait(false);
+            var refused = (int)response.StatusCode is 401 or >= 500;
+            if (!refused || attempt == 5)
+            {
+                response.EnsureSuccessStatusCode();
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(attempt)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates an application credential of the demo user; returns its id and secret.</summary>

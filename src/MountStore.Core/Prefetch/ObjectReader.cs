@@ -101,7 +101,13 @@ public sealed class ObjectReader : IAsyncDisposable
                 var to = Math.Min(end, range.End);
                 segments.Add(range.Buffer.Memory.Slice((int)(from - range.Start), (int)(to - from)));
             }
-            return new ReadResult(segments, ranges);
+            var result = new ReadResult(segments, ranges);
+            // A short answer before the end of the file would tell the kernel the file ended
+            // there (it shrinks its size): never give one.
+            if (result.Length != length)
+                throw new IOException($"read of '{_key}' at {offset} got {result.Length} of {length} bytes from ranges " +
+                                      string.Join(", ", ranges.Select(r => $"[{r.Start}, {r.End})")));
+            return result;
         }
         catch
         {
@@ -146,7 +152,13 @@ public sealed class ObjectReader : IAsyncDisposable
         var chunk = (int)Math.Clamp(window / 2 / _options.MinChunkBytes * _options.MinChunkBytes, _options.MinChunkBytes, _options.MaxChunkBytes);
         var next = _queue.Count > 0 ? _queue[^1].End : offset;
         if (next < offset)
+        {
+            // The queue ends before this read (a failed fetch was dropped, the reader went on):
+            // start it afresh here. Fetching at the offset behind it would leave a gap that a
+            // later read of the dropped bytes finds unserved.
+            ClearQueue();
             next = offset;
+        }
         if (next < end)
         {
             // What the kernel waits for: a whole chunk while read-ahead may grow, else exactly
