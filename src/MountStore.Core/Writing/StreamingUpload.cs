@@ -293,11 +293,9 @@ public sealed class StreamingUpload : IAsyncDisposable
         try
         {
             ObjectInfo info;
-            if (!HasSentParts && _parts.Count <= 1)
+            if (FitsOnePut)
             {
-                var first = _parts.Count > 0 ? _parts[0] : null;
-                using var content = first is null ? Stream.Null : first.Buffer!.AsStream(first.Filled);
-                info = await _store.PutAsync(Key, content, _options, cancellationToken).ConfigureAwait(false);
+                info = await PutHeldBytesAsync(Key, _options, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -338,12 +336,8 @@ public sealed class StreamingUpload : IAsyncDisposable
     {
         try
         {
-            if (!HasSentParts && _parts.Count <= 1)
-            {
-                var first = _parts.Count > 0 ? _parts[0] : null;
-                using var content = first is null ? Stream.Null : first.Buffer!.AsStream(first.Filled);
-                return await _store.PutAsync(key, content, _options.Unconditional, cancellationToken).ConfigureAwait(false);
-            }
+            if (FitsOnePut)
+                return await PutHeldBytesAsync(key, _options.Unconditional, cancellationToken).ConfigureAwait(false);
             var stored = await Task.WhenAll(_parts.Select(p => p.Upload!)).ConfigureAwait(false);
             if (_upload!.CanCompleteUnderAnotherKey)
                 return await _upload.CompleteUnderAsync(key, stored.OrderBy(p => p.PartNumber).ToList(), cancellationToken).ConfigureAwait(false);
@@ -364,6 +358,16 @@ public sealed class StreamingUpload : IAsyncDisposable
             EndProgress(stored: false);
             DropMirror();
         }
+    }
+
+    /// <summary>True while the whole file is in the first, held-back part: it goes up as one PUT.</summary>
+    private bool FitsOnePut => !HasSentParts && _parts.Count <= 1;
+
+    private async Task<ObjectInfo> PutHeldBytesAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken)
+    {
+        var first = _parts.Count > 0 ? _parts[0] : null;
+        using var content = first is null ? Stream.Null : first.Buffer!.AsStream(first.Filled);
+        return await _store.PutAsync(key, content, options, cancellationToken).ConfigureAwait(false);
     }
 
     private void DropMirror()
