@@ -61,13 +61,13 @@ internal static class MountCommand
             var door = Doors.Doors.ForThisPlatform();
             var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty), door);
             door.EnsureAvailable();
-            var fsOptions = FileSystemOptionsFrom(o, result, remote, door.DefaultOwner);
             var environment = new Dictionary<string, string?>(EnvironmentSnapshot.Take(), StringComparer.Ordinal);
             if (result.GetValue(o.EnvFile) is { } envFile)
             {
                 foreach (var (name, value) in Service.EnvFile.Load(envFile))
                     environment[name] = value;
             }
+            var fsOptions = FileSystemOptionsFrom(o, result, remote, door.DefaultOwner, environment);
 
             var requests = new StoreRequestCounts();
             using var store = new CountingObjectStore(StoreFactory.Create(remote, environment, result.GetValue(o.S3Endpoint), loggers), requests);
@@ -110,8 +110,16 @@ internal static class MountCommand
         }
     }
 
-    private static FileSystemOptions FileSystemOptionsFrom(MountCommandOptions o, ParseResult result, RemoteAddress remote, (uint Uid, uint Gid) owner)
+    private static FileSystemOptions FileSystemOptionsFrom(MountCommandOptions o, ParseResult result, RemoteAddress remote, (uint Uid, uint Gid) owner, IReadOnlyDictionary<string, string?> environment)
     {
+        var cacheBytes = (long)result.GetValue(o.CacheMaxSizeMiB) << 20;
+        var cacheDirectory = result.GetValue(o.CacheDir);
+        Core.DiskCache.DataCacheOptions? dataCache = null;
+        if (result.GetValue(o.DataCache))
+        {
+            cacheDirectory ??= CacheFolders.DefaultFor(remote, environment, result.GetValue(o.S3Endpoint));
+            dataCache = new Core.DiskCache.DataCacheOptions { Directory = Path.GetFullPath(cacheDirectory), MaxBytes = cacheBytes };
+        }
         var fsOptions = new FileSystemOptions
         {
             RootPrefix = remote.Prefix,
@@ -135,9 +143,11 @@ internal static class MountCommand
                 PartBytes = result.GetValue(o.PartSizeMiB) << 20,
                 MaxPartsInFlight = result.GetValue(o.PartsInFlight),
                 MemoryBudgetBytes = (long)result.GetValue(o.WriteBufferMiB) << 20,
-                StagingDirectory = result.GetValue(o.CacheDir),
-                StagingLimitBytes = (long)result.GetValue(o.CacheMaxSizeMiB) << 20,
+                // beside the cached data when there is a cache folder: one disk, one bound
+                StagingDirectory = dataCache is null ? cacheDirectory : Path.Combine(dataCache.Directory, "staging"),
+                StagingLimitBytes = cacheBytes,
             },
+            DataCache = dataCache,
         };
         fsOptions.Validate();
         return fsOptions;

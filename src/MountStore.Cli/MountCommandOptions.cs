@@ -96,14 +96,19 @@ internal sealed class MountCommandOptions
         DefaultValueFactory = _ => 128,
     };
 
+    public Option<bool> DataCache { get; } = new("--data-cache")
+    {
+        Description = "Keep file data read through the mount on local disk, in --cache-dir, for this and later mounts of the same remote; a file changed in the store is fetched again.",
+    };
+
     public Option<string?> CacheDir { get; } = new("--cache-dir")
     {
-        Description = "Folder for staging files of files changed out of order (created mode 0700; files are unlinked at once). Default: a folder under $TMPDIR.",
+        Description = "With --data-cache: the cache folder (created mode 0700; one mount at a time). Default: $XDG_CACHE_HOME/mountstore/REMOTE-HASH, /var/cache/mountstore/REMOTE-HASH for root. Without it: where staging files of files changed out of order go (unlinked at once), by default under $TMPDIR.",
     };
 
     public Option<int> CacheMaxSizeMiB { get; } = new("--cache-max-size")
     {
-        Description = "Most MiB all staging files may hold together; past it writes fail with ENOSPC.",
+        Description = "Most MiB of local disk for cached data and staging files together; past it the least recently used data is evicted, and writes that still do not fit fail with ENOSPC.",
         DefaultValueFactory = _ => 10240,
     };
 
@@ -149,7 +154,7 @@ internal sealed class MountCommandOptions
         AllOptions.ToDictionary(option => option.Name, option => option.ValueType != typeof(bool), StringComparer.Ordinal);
 
     /// <summary>Every option of `mountstore mount`, in --help order.</summary>
-    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, MemoryLimitMiB, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
+    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, MemoryLimitMiB, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, DataCache, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
 
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {

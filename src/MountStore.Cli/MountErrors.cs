@@ -11,6 +11,7 @@ internal static class MountErrors
         ObjectStoreException e => e.Message,
         Doors.DoorException e => e.Message,
         MountPointException e => e.Message,
+        Core.DiskCache.CacheFolderInUseException e => e.Message,
         Service.EnvFileException e => e.Message,
         FormatException e => e.Message,
         ArgumentException e => e.Message,

@@ -61,4 +61,19 @@ public sealed class StatusViewTests
         Assert.Contains("  runs/summary.csv -> this mount's bytes in runs/summary.conflict-labpc-20261121-115900.csv", text);
         Assert.Contains("  runs/big.h5 -> bytes NOT stored, see the log", text);
     }
+
+    [Fact]
+    public void Shows_the_data_cache_only_when_the_mount_has_one_and_its_disk_errors()
+    {
+        Assert.DoesNotContain("data cache:", StatusView.Render(Report(Now, 0)));
+        var report = Report(Now, 0) with
+        {
+            DataCache = new DataCacheReport("/var/cache/mountstore/swift-results-0123456789ab", 3L << 30, 10L << 30, 12, 2L << 30, 1L << 30, 512L << 20, 3, 2,
+                "keeping 4194304 bytes of 'runs/big.h5' (the read itself went on from the store): No space left on device"),
+        };
+        var text = StatusView.Render(report);
+        Assert.Contains("data cache: 3.0 GiB of 10.0 GiB in 12 files, /var/cache/mountstore/swift-results-0123456789ab", text);
+        Assert.Contains("read from it 2.0 GiB, from the store 1.0 GiB; evicted 512.0 MiB in 3 files", text);
+        Assert.Contains("local disk errors: 2, last: keeping 4194304 bytes of 'runs/big.h5' (the read itself went on from the store): No space left on device", text);
+    }
 }

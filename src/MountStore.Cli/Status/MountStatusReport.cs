@@ -22,7 +22,12 @@ internal sealed record MountStatusReport(
     long ErrorsLogged,
     IReadOnlyList<ProblemReport> RecentProblems,
     long Conflicts = 0,
-    IReadOnlyList<ConflictReport>? RecentConflicts = null);
+    IReadOnlyList<ConflictReport>? RecentConflicts = null,
+    DataCacheReport? DataCache = null);
+
+/// <summary>The data cache on local disk (absent without --data-cache).</summary>
+internal sealed record DataCacheReport(string Directory, long UsedBytes, long MaxBytes, int Objects, long ServedBytes, long FetchedBytes,
+    long EvictedBytes, long EvictedObjects, long DiskErrors, string? LastDiskError);
 
 /// <summary>A conflict this mount lost: the file that changed elsewhere, and where this mount's bytes went (null: nowhere, see the log).</summary>
 internal sealed record ConflictReport(string Key, string? CopyKey);

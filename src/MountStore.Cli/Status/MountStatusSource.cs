@@ -35,6 +35,10 @@ internal sealed class MountStatusSource(
             problems.Errors,
             problems.Snapshot().Select(p => new ProblemReport(p.Time, p.Level, p.Message)).ToList(),
             fileSystem.Writing.Conflicts.Count,
-            fileSystem.Writing.Conflicts.Recent.Select(c => new ConflictReport(c.Key, c.Copy is null ? null : c.CopyKey)).ToList());
+            fileSystem.Writing.Conflicts.Recent.Select(c => new ConflictReport(c.Key, c.Copy is null ? null : c.CopyKey)).ToList(),
+            fileSystem.DataCache is { } disk
+                ? new DataCacheReport(disk.Options.Directory, disk.UsedBytes, disk.Options.MaxBytes, disk.ObjectCount, disk.ServedBytes, disk.FetchedBytes,
+                    disk.Evicted.Bytes, disk.Evicted.Objects, disk.DiskErrors.Count, disk.DiskErrors.Last)
+                : null);
     }
 }

@@ -42,6 +42,13 @@ internal static class StatusView
         var lookups = cache.Hits + cache.Misses;
         text.AppendLine(Invariant($"metadata cache: {Percent(cache.Hits, lookups)} hits ({cache.Hits:N0} of {lookups:N0} lookups), {cache.Entries:N0} of {cache.MaxEntries:N0} entries"));
         text.AppendLine(Invariant($"listed files' own metadata: {cache.LoadedInBackground:N0} loaded in the background, {cache.CorrectedInBackground:N0} differed from their listing, {cache.FoldersConverging:N0} folders still to do"));
+        if (report.DataCache is { } disk)
+        {
+            text.AppendLine(Invariant($"data cache: {Size(disk.UsedBytes)} of {Size(disk.MaxBytes)} in {disk.Objects:N0} files, {disk.Directory}"));
+            text.AppendLine(Invariant($"  read from it {Size(disk.ServedBytes)}, from the store {Size(disk.FetchedBytes)}; evicted {Size(disk.EvictedBytes)} in {disk.EvictedObjects:N0} files"));
+            if (disk.DiskErrors > 0)
+                text.AppendLine(Invariant($"  local disk errors: {disk.DiskErrors:N0}, last: {disk.LastDiskError}"));
+        }
         text.AppendLine(Invariant($"memory: {Size(cache.MemoryHeldBytes)} of {Size(cache.MemoryLimitBytes)} held (read-ahead {Size(cache.ReadAheadBytesInUse)} of {Size(cache.ReadAheadBudgetBytes)}, write buffers {Size(cache.WriteBuffersInUseBytes)}, kept for reuse {Size(cache.MemoryKeptBytes)})"));
         text.AppendLine();
 

@@ -61,9 +61,13 @@ public sealed record FileSystemOptions
     /// <summary>Part sizes, write memory, staging files.</summary>
     public Writing.WriteOptions Writing { get; init; } = new();
 
+    /// <summary>File data kept on local disk across mounts; null: none (the default).</summary>
+    public DiskCache.DataCacheOptions? DataCache { get; init; }
+
     /// <summary>Throws when a value is out of range, naming the option.</summary>
     public void Validate()
     {
+        DataCache?.Validate();
         if (RootPrefix.Length > 0 && !RootPrefix.EndsWith('/'))
             throw new ArgumentException("RootPrefix must be empty or end with '/'.");
         if (MetadataTtl < TimeSpan.Zero || NegativeTtl < TimeSpan.Zero)

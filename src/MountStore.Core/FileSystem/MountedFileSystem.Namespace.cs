@@ -119,7 +119,10 @@ public sealed partial class MountedFileSystem
         if (directory)
             _cache.InvalidateTree(path);
         else
+        {
             _cache.Forget(path);
+            _dataCache?.Forget(_namespace.KeyOf(path)); // its disk space is better spent on files that exist
+        }
         _cache.SetAbsent(path, _clock.GetUtcNow());
         var parent = PathNames.ParentOf(path);
         _cache.UpdateListing(parent, listing => listing.Without(NameOf(path)));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.Activity;
+using MountStore.Core.DiskCache;
 using MountStore.Core.Memory;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
@@ -27,6 +28,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggers;
     private readonly RangeFetcher _fetcher;
+    private readonly DataCache? _dataCache;
     private readonly MetadataLoader _metadata;
     private readonly ListingConvergence? _convergence;
     private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
@@ -54,8 +56,15 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
-        _writing = new WriteContext(store, options.Writing, staging ?? new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes), loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory);
+        staging ??= new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes);
+        _writing = new WriteContext(store, options.Writing, staging, loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory);
+        // last: it takes the cache folder's lock, which nothing after could give back on a throw
+        if (options.DataCache is { } cacheOptions)
+            _dataCache = DataCache.Open(cacheOptions, loggers.CreateLogger<DataCache>(), () => staging.UsedBytes);
     }
+
+    /// <summary>File data kept on local disk, when the mount has a data cache.</summary>
+    public DataCache? DataCache => _dataCache;
 
     /// <summary>The options the mount runs with.</summary>
     public FileSystemOptions Options { get; }
@@ -340,7 +349,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             var (info, revalidated) = await CurrentVersionAsync(path, attributes, cancellationToken).ConfigureAwait(false);
             if (info is not null)
                 attributes = _attributes.File(info, metadataLoaded: true);
-            var reader = mode.Read ? new ObjectReader(_namespace.KeyOf(path), attributes.ETag, attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher) : null;
+            var reader = mode.Read ? NewReader(_namespace.KeyOf(path), attributes) : null;
             FileWriter? writer = null;
             if (mode.Write)
             {
@@ -378,6 +387,12 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         }
         _cache.SetAttributes(path, _attributes.File(info, metadataLoaded: true), fetchedAt);
         return (info, true);
+    }
+
+    private ObjectReader NewReader(string key, NodeAttributes attributes)
+    {
+        var diskCopy = _dataCache?.Acquire(key, attributes.ETag, attributes.Size) is { } cached ? (_dataCache, cached) : ((DataCache, CachedObject)?)null;
+        return new ObjectReader(key, attributes.ETag, attributes.Size, Options.ReadAhead, ReadBuffers, _fetcher, diskCopy);
     }
 
     private OpenFile Register(string path, ObjectReader? reader, FileWriter? writer, OpenIntent mode, NodeAttributes attributes, bool revalidated)
@@ -476,6 +491,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         foreach (var handle in _open.Keys)
             await ReleaseAsync(handle).ConfigureAwait(false);
         _cache.Dispose();
+        _dataCache?.Dispose();
     }
 
     private sealed class OpenHandle(string path, ObjectReader? reader, FileWriter? writer, OpenIntent mode)

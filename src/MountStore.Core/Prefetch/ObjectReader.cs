@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MountStore.Core.DiskCache;
 
 namespace MountStore.Core.Prefetch;
 
@@ -22,6 +23,7 @@ public sealed class ObjectReader : IAsyncDisposable
     private readonly ReadAheadOptions _options;
     private readonly ReadBufferPool _pool;
     private readonly RangeFetcher _fetcher;
+    private readonly (DataCache Cache, CachedObject Object)? _diskCopy;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _gate = new();
     private readonly List<FetchedRange> _queue = [];
@@ -29,9 +31,15 @@ public sealed class ObjectReader : IAsyncDisposable
     private long _lastReadEnd = -1;
     private bool _disposed;
 
-    /// <summary>A reader of <paramref name="key"/>; with <paramref name="version"/> (an ETag), of that version only.</summary>
-    internal ObjectReader(string key, string? version, long size, ReadAheadOptions options, ReadBufferPool pool, RangeFetcher fetcher)
+    /// <summary>
+    /// A reader of <paramref name="key"/>; with <paramref name="version"/> (an ETag), of that
+    /// version only. With <paramref name="diskCopy"/>, ranges come from that object's data on
+    /// local disk where present and are kept there when fetched; the reader gives it back when
+    /// disposed.
+    /// </summary>
+    internal ObjectReader(string key, string? version, long size, ReadAheadOptions options, ReadBufferPool pool, RangeFetcher fetcher, (DataCache Cache, CachedObject Object)? diskCopy = null)
     {
+        _diskCopy = diskCopy;
         _key = key;
         _version = version;
         _size = size;
@@ -206,7 +214,9 @@ public sealed class ObjectReader : IAsyncDisposable
         if (buffer is null)
             return null;
         var range = new FetchedRange(start, length, buffer, _pool);
-        range.Completion = _fetcher.FetchAsync(_key, _version, start, buffer.Memory[..length], _closing.Token);
+        range.Completion = _diskCopy is { Object: var cached }
+            ? cached.FillAsync(start, buffer.Memory[..length], (at, into, token) => _fetcher.FetchAsync(_key, _version, at, into, token), _closing.Token)
+            : _fetcher.FetchAsync(_key, _version, start, buffer.Memory[..length], _closing.Token);
         FetchCount++;
         FetchedBytes += length;
         return range;
@@ -255,6 +265,8 @@ public sealed class ObjectReader : IAsyncDisposable
             _closing.Cancel();
             ClearQueue();
         }
+        if (_diskCopy is var (cache, cached))
+            cache.Release(cached);
         return ValueTask.CompletedTask;
     }
 }
