@@ -65,7 +65,7 @@ public sealed class StatusViewTests
     [Fact]
     public void Shows_the_data_cache_only_when_the_mount_has_one_and_its_disk_errors()
     {
-        Assert.DoesNotContain("data cache:", StatusView.Render(Report(Now, 0)));
+        Assert.DoesNotContain("\ndata cache:", StatusView.Render(Report(Now, 0)));
         var report = Report(Now, 0) with
         {
             DataCache = new DataCacheReport("/var/cache/mountstore/swift-results-0123456789ab", 3L << 30, 10L << 30, 12, 2L << 30, 1L << 30, 512L << 20, 3, 2,

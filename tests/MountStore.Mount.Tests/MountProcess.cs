@@ -97,6 +97,43 @@ public sealed class MountProcess : IAsyncDisposable
         return mount;
     }
 
+    /// <summary>`mountstore status --json` of this mount, parsed.</summary>
+    public async Task<System.Text.Json.JsonElement> StatusJsonAsync()
+    {
+        var answer = (await ProcessRunner.RunAsync(Binary, ["status", "--json", Directory])).EnsureSuccess("mountstore status --json");
+        return System.Text.Json.JsonDocument.Parse(answer.StdOut).RootElement;
+    }
+
+    /// <summary>
+    /// How many store requests of <paramref name="operation"/> (get, head, list...) the mount made
+    /// and the store answered without error, from its status (the warm-up after mounting asks for
+    /// a name that does not exist: its GET fails and is not counted here).
+    /// </summary>
+    public async Task<long> SucceededRequestsAsync(string operation)
+    {
+        foreach (var request in (await StatusJsonAsync()).GetProperty("requests").EnumerateArray())
+        {
+            if (request.GetProperty("operation").GetString() == operation)
+                return request.GetProperty("count").GetInt64() - request.GetProperty("errors").GetInt64();
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Waits until the mount has no file open: the kernel sends a file's release after close()
+    /// has returned, so what the mount does at release may still be running when a tool exits.
+    /// </summary>
+    public async Task WaitUntilNoFileIsOpenAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if ((await StatusJsonAsync()).GetProperty("openFiles").GetInt32() == 0)
+                return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{Directory} still has open files after 10 s");
+    }
+
     /// <summary>Sends a signal to the mount process (SIGTERM = 15, SIGINT = 2, SIGKILL = 9).</summary>
     public async Task SignalAsync(int signal) =>
         (await ProcessRunner.RunAsync("kill", [$"-{signal}", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess("kill");
