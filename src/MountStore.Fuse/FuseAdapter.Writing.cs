@@ -51,12 +51,19 @@ internal sealed partial class FuseAdapter
         }
     }
 
-    /// <summary>flush (every close) and fsync: the reply waits until the object is stored, so close() returning 0 means it is.</summary>
+    /// <summary>
+    /// flush (every close) and fsync: the reply waits until the object is stored, so close()
+    /// returning 0 means it is. With write-back a close waits until the file is safe on local
+    /// disk, and fsync still until it is in the store.
+    /// </summary>
     private async Task FlushAsync(nint request, ulong inode, ulong handle, string operation)
     {
         try
         {
-            await _fs.FlushAsync(handle, CancellationToken.None).ConfigureAwait(false);
+            if (operation == "fsync")
+                await _fs.SyncAsync(handle, CancellationToken.None).ConfigureAwait(false);
+            else
+                await _fs.FlushAsync(handle, CancellationToken.None).ConfigureAwait(false);
             LibFuse.ReplyError(request, 0);
         }
         catch (Exception e)

@@ -17,7 +17,7 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     /// <summary>The calls that can be made to fail.</summary>
     public enum StoreCall { List, Head, Get, Put, Copy, Delete, Rename, Begin, UploadPart, Complete, Abort }
 
-    private sealed record Rule(StoreCall Call, Func<int, bool> Matches, Func<Exception>? Failure, TimeSpan Delay);
+    private sealed record Rule(StoreCall Call, Func<int, bool> Matches, Func<Exception>? Failure, TimeSpan Delay, Func<Task>? WaitFor = null);
 
     /// <summary>The wrapped store.</summary>
     public IObjectStore Inner => inner;
@@ -41,6 +41,10 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     /// <summary>Delays every call of this kind.</summary>
     public FaultInjectingObjectStore Delay(StoreCall call, TimeSpan delay) =>
         Add(new Rule(call, _ => true, null, delay));
+
+    /// <summary>Makes every call of this kind wait for the task <paramref name="waitFor"/> gives (a gate a test opens when it has looked).</summary>
+    public FaultInjectingObjectStore Before(StoreCall call, Func<Task> waitFor) =>
+        Add(new Rule(call, _ => true, null, TimeSpan.Zero, waitFor));
 
     /// <summary>Breaks every GET body after <paramref name="bytes"/> bytes, as a reset connection does.</summary>
     public FaultInjectingObjectStore ResetGetStreamsAfter(long bytes)
@@ -78,6 +82,7 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
         foreach (var rule in matching)
         {
             if (rule.Delay > TimeSpan.Zero) await Task.Delay(rule.Delay, ct).ConfigureAwait(false);
+            if (rule.WaitFor is not null) await rule.WaitFor().WaitAsync(ct).ConfigureAwait(false);
             if (rule.Failure is not null) throw rule.Failure();
         }
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using MountStore.Core.Writing;
+using MountStore.Core.Storage;
 
 namespace MountStore.Core.DiskCache;
 

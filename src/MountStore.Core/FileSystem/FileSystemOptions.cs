@@ -64,10 +64,20 @@ public sealed record FileSystemOptions
     /// <summary>File data kept on local disk across mounts; null: none (the default).</summary>
     public DiskCache.DataCacheOptions? DataCache { get; init; }
 
+    /// <summary>
+    /// Closed files uploaded in the background from the data cache (close() returns once the
+    /// file is safe on local disk); null: close() returns once the object is in the store (the
+    /// default). Needs <see cref="DataCache"/>.
+    /// </summary>
+    public WriteBack.WriteBackOptions? WriteBack { get; init; }
+
     /// <summary>Throws when a value is out of range, naming the option.</summary>
     public void Validate()
     {
         DataCache?.Validate();
+        WriteBack?.Validate();
+        if (WriteBack is not null && DataCache is null)
+            throw new ArgumentException("write-back keeps files in the data cache until they are uploaded: it needs a data cache folder");
         if (RootPrefix.Length > 0 && !RootPrefix.EndsWith('/'))
             throw new ArgumentException("RootPrefix must be empty or end with '/'.");
         if (MetadataTtl < TimeSpan.Zero || NegativeTtl < TimeSpan.Zero)

@@ -77,7 +77,11 @@ public sealed partial class MountedFileSystem
             ThrowIfReadOnly(path);
             if (await KeepOpenFileAsync(path, keyReusedNow: false, cancellationToken).ConfigureAwait(false) is { } hidden)
                 return hidden;
+            // a pending upload of this name is finished (or not begun) before the delete decides
+            using var pendingDone = _writers.Find(path) is not null ? await _keyLocks.AcquireAsync(_namespace.KeyOf(path), cancellationToken).ConfigureAwait(false) : null;
             var writer = _writers.Detach(path);
+            if (writer is not null && _writeBack is not null)
+                await _writeBack.SettledAsync(writer).ConfigureAwait(false); // discarded: nothing more to upload
             if (writer is { ExistsInStore: false })
             {
                 Removed(path, directory: false); // never stored: nothing to delete
@@ -189,9 +193,27 @@ public sealed partial class MountedFileSystem
     /// <param name="replacing">the versions (ETags) of the file at <paramref name="to"/> as this mount knows it, if one is there: one changed elsewhere meanwhile is not replaced (EIO) where the store can tell</param>
     private async Task RenameFileAsync(string from, string to, string?[] replacing, CancellationToken cancellationToken)
     {
+        // A pending upload under either name is finished (or not begun) before the rename
+        // decides what to move: a file never stored moves in this mount only.
+        var fromKey = _namespace.KeyOf(from);
+        var toKey = _namespace.KeyOf(to);
+        var pending = _writers.Find(from) is not null || _writers.Find(to) is not null;
+        var (first, second) = string.CompareOrdinal(fromKey, toKey) < 0 ? (fromKey, toKey) : (toKey, fromKey);
+        using var firstLock = pending ? await _keyLocks.AcquireAsync(first, cancellationToken).ConfigureAwait(false) : null;
+        using var secondLock = pending ? await _keyLocks.AcquireAsync(second, cancellationToken).ConfigureAwait(false) : null;
+        var versions = replacing.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+        if (_writers.Find(to) is { } replacedWriter)
+        {
+            // closed and waiting for its upload (an open one was set aside above): it is replaced,
+            // so it never uploads; what it stored before is the version being replaced
+            _writers.Detach(to);
+            if (_writeBack is not null)
+                await _writeBack.SettledAsync(replacedWriter).ConfigureAwait(false);
+            if (replacedWriter.ExistsInStore && replacedWriter.BaseVersion is { } stored)
+                versions = [stored];
+        }
         var writer = _writers.Find(from);
         ObjectInfo? moved = null;
-        var versions = replacing.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
         if (writer is null || writer.ExistsInStore)
         {
             try
@@ -206,6 +228,8 @@ public sealed partial class MountedFileSystem
         }
         if (writer is not null && moved is not null)
             writer.Rebase(moved.ETag); // a copy may have a new ETag (S3, large objects): still the writer's own version
+        else if (writer is not null && versions.Count > 0)
+            writer.Rebase(versions[0]); // a file not stored yet now replaces the one there, by the user's own doing
         MoveWriters(from, to);
         if (_symlinkTargets.TryRemove(from, out var link))
             _symlinkTargets[to] = link;
@@ -221,7 +245,7 @@ public sealed partial class MountedFileSystem
         var rename = new TreeRename(_store, _namespace.DirectoryPrefixOf(from), _namespace.DirectoryPrefixOf(to), Options.Writing.RenameParallelism, _logger);
         // Files being written below are committed first, so they move with the rest.
         foreach (var writer in _writers.Below(from))
-            await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+            await CommitNowAsync(writer, cancellationToken).ConfigureAwait(false);
         await rename.RunAsync(cancellationToken).ConfigureAwait(false);
         // the copies of files still open below may have new ETags (S3 copies of large objects)
         foreach (var writer in _writers.Below(from).Where(w => w.ExistsInStore))

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Storage;
+using MountStore.Core.WriteBack;
 using MountStore.Core.Writing;
 using MountStore.Core.Model;
 
@@ -16,6 +17,10 @@ public sealed partial class MountedFileSystem
 {
     private readonly WriteContext _writing;
     private readonly OpenWriters _writers;
+    private readonly WriteBackQueue? _writeBack;
+
+    /// <summary>Closed files waiting for their background upload (write-back); null without write-back.</summary>
+    public WriteBackStatus? PendingUploads => _writeBack?.Status();
 
     /// <summary>Write buffers, staging disk and the store, as writers share them.</summary>
     public WriteContext Writing => _writing;
@@ -48,6 +53,8 @@ public sealed partial class MountedFileSystem
         {
             var opened = HandleOf(handle);
             var writer = opened.Mode.Write ? opened.Writer! : throw new FileSystemException(FileSystemError.BadHandle, opened.Path, "the file was opened read-only");
+            if (writer.IsSealed)
+                await CommitNowAsync(writer, cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(offset, data, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
@@ -57,14 +64,20 @@ public sealed partial class MountedFileSystem
     }
 
     /// <summary>
-    /// Commits what was written through <paramref name="handle"/> (close, fsync): returns once
-    /// the object is in the store and verified, and throws when it could not be stored.
+    /// Commits what was written through <paramref name="handle"/> (every close): returns once
+    /// the object is in the store and verified, and throws when it could not be stored. With
+    /// write-back, returns once the file is whole and flushed on local disk and its upload is
+    /// recorded; the upload follows in the background.
     /// </summary>
     public async ValueTask FlushAsync(ulong handle, CancellationToken cancellationToken)
     {
         try
         {
-            if (HandleOf(handle).Writer is { } writer)
+            if (HandleOf(handle).Writer is not { } writer)
+                return;
+            if (_writeBack is not null && await writer.SealAsync(cancellationToken).ConfigureAwait(false))
+                await _writeBack.HoldAsync(writer, cancellationToken).ConfigureAwait(false);
+            else
                 await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
@@ -73,10 +86,77 @@ public sealed partial class MountedFileSystem
         }
     }
 
+    /// <summary>fsync: returns once the object is in the store and verified, write-back or not.</summary>
+    public async ValueTask SyncAsync(ulong handle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (HandleOf(handle).Writer is { } writer)
+                await CommitNowAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
+        {
+            throw FailureTranslation.Of(e, PathOfHandle(handle));
+        }
+    }
+
+    /// <summary>Commits now, in the foreground; a pending upload it settles is no longer held for the background.</summary>
+    private async Task CommitNowAsync(FileWriter writer, CancellationToken cancellationToken)
+    {
+        await CommitAsync(writer, cancellationToken).ConfigureAwait(false);
+        if (_writeBack is not null)
+            await _writeBack.SettledAsync(writer).ConfigureAwait(false);
+    }
+
+    /// <summary>True while an application has <paramref name="writer"/>'s file open (write-back waits for its last close).</summary>
+    private bool HasApplicationHandles(FileWriter writer) => _open.Values.Any(h => ReferenceEquals(h.Writer, writer));
+
+    /// <summary>
+    /// Waits until every file closed under write-back is in the store (or refused for good),
+    /// reporting progress; stops early, leaving the rest for the next mount, when
+    /// <paramref name="leaveNow"/> is cancelled. Returns what is left.
+    /// </summary>
+    public Task<WriteBackStatus> DrainUploadsAsync(TimeSpan every, Action<WriteBackStatus> progress, CancellationToken leaveNow) =>
+        _writeBack is null
+            ? Task.FromResult(new WriteBackStatus(0, 0, null, 0, []))
+            : _writeBack.DrainAsync(every, progress, leaveNow);
+
+    /// <summary>
+    /// Files an earlier mount closed and did not upload (it was killed, crashed, or left them):
+    /// each becomes a writer under its name before the mount serves anything, so whatever
+    /// touches that name finds it, and is queued for upload.
+    /// </summary>
+    private void RecoverPendingUploads(PendingJournal journal)
+    {
+        var records = journal.Load(out var damaged);
+        foreach (var problem in damaged)
+            _logger.LogError("A pending upload from an earlier mount cannot be used and is left in place for you to look at: {Problem}", problem);
+        foreach (var record in records)
+        {
+            var writer = FileWriter.ForRecovered(_writing, record);
+            // a key outside this mount's prefix still uploads; it is just not shown here
+            var path = record.Key.StartsWith(Options.RootPrefix, StringComparison.Ordinal) ? _namespace.PathOf(record.Key) : $"\0pending/{record.Id}";
+            var registered = _writers.Add(path, writer);
+            _writeBack!.Adopt(registered);
+        }
+        if (records.Count > 0)
+            _logger.LogInformation("{Count} files closed before the last mount stopped ({Bytes} bytes) were not uploaded yet: uploading them now, before anything else touches them", records.Count, records.Sum(r => r.Length));
+    }
+
     private async Task CommitAsync(FileWriter writer, CancellationToken cancellationToken)
     {
         ObjectInfo? info;
-        using (await _keyLocks.AcquireAsync(writer.Key, cancellationToken).ConfigureAwait(false))
+        IDisposable keyLock;
+        while (true)
+        {
+            // a rename can change the writer's key while this waits: lock the key it commits to
+            var key = writer.Key;
+            keyLock = await _keyLocks.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
+            if (writer.Key == key)
+                break;
+            keyLock.Dispose();
+        }
+        using (keyLock)
         {
             if (!writer.IsDiscarded && writer.IsDirty)
             {
@@ -136,6 +216,8 @@ public sealed partial class MountedFileSystem
                     return await TruncateClosedFileAsync(path, changes, cancellationToken).ConfigureAwait(false);
                 if (writer is not null)
                 {
+                    if (writer.IsSealed)
+                        await CommitNowAsync(writer, cancellationToken).ConfigureAwait(false); // its recorded upload first, then this change
                     // A writer joined by path with nothing to commit belongs to handles that have all
                     // flushed: closed files whose release is still on its way (rsync sets times and
                     // mode right after close), or open ones that wrote nothing. No flush is sure to

@@ -7,6 +7,7 @@ using MountStore.Core.Metadata;
 using MountStore.Core.Namespace;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
+using MountStore.Core.WriteBack;
 using MountStore.Core.Writing;
 using MountStore.Core.Model;
 
@@ -57,10 +58,23 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
         staging ??= new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes);
-        _writing = new WriteContext(store, options.Writing, staging, loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory);
-        // last: it takes the cache folder's lock, which nothing after could give back on a throw
         if (options.DataCache is { } cacheOptions)
             _dataCache = DataCache.Open(cacheOptions, loggers.CreateLogger<DataCache>(), () => staging.UsedBytes);
+        try
+        {
+            var pending = options.WriteBack is not null ? new PendingJournal(options.DataCache!.Directory) : null;
+            _writing = new WriteContext(store, options.Writing, staging, loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory) { Pending = pending };
+            if (options.WriteBack is { } writeBack)
+            {
+                _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, loggers.CreateLogger<WriteBackQueue>());
+                RecoverPendingUploads(pending!);
+            }
+        }
+        catch
+        {
+            _dataCache?.Dispose(); // the cache folder's lock goes with the failed mount
+            throw;
+        }
     }
 
     /// <summary>File data kept on local disk, when the mount has a data cache.</summary>
@@ -467,7 +481,10 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
                 return;
             }
             if (opened.Writer is { } writer)
+            {
                 await LeaveWriterAsync(writer).ConfigureAwait(false);
+                _writeBack?.Schedule(writer); // its last application handle may just have gone
+            }
         }
         catch (Exception e) when (FailureTranslation.Needs(e, CancellationToken.None))
         {
@@ -487,6 +504,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     {
         if (_convergence is not null)
             await _convergence.DisposeAsync().ConfigureAwait(false);
+        if (_writeBack is not null)
+            await _writeBack.DisposeAsync().ConfigureAwait(false); // what is still pending stays recorded for the next mount
         await CommitOpenWritersAsync().ConfigureAwait(false);
         foreach (var handle in _open.Keys)
             await ReleaseAsync(handle).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed class FileWriter : IAsyncDisposable
 {
     private readonly WriteContext _context;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IReadOnlyDictionary<string, string>? _foreignMetadata;
+    private IReadOnlyDictionary<string, string>? _foreignMetadata;
     private readonly bool _preferStaging;
     private StreamingUpload? _streaming;
     private StagingFile? _staging;
@@ -33,7 +33,8 @@ public sealed class FileWriter : IAsyncDisposable
         Key = key;
         Metadata = metadata;
         _foreignMetadata = baseObject?.Metadata;
-        _preferStaging = preferStaging;
+        // write-back keeps every file on local disk until it is uploaded, so nothing streams
+        _preferStaging = preferStaging || context.Pending is not null;
         _baseLength = truncate || baseObject is null ? 0 : baseObject.Size;
         _length = _baseLength;
         _dirty = truncate || baseObject is null;
@@ -54,8 +55,54 @@ public sealed class FileWriter : IAsyncDisposable
     public static FileWriter ForExisting(WriteContext context, string key, FileMetadata metadata, ObjectInfo baseObject, bool truncate, bool preferStaging) =>
         new(context, key, metadata, baseObject, truncate, preferStaging);
 
-    /// <summary>The key the file is committed to; a rename while open changes it.</summary>
-    public string Key { get; set; }
+    /// <summary>
+    /// A writer for a file an earlier mount accepted (its close() returned) and did not upload:
+    /// its bytes are whole on local disk, it uploads as that writer would have.
+    /// </summary>
+    public static FileWriter ForRecovered(WriteContext context, PendingUpload record)
+    {
+        var metadata = new FileMetadata(record.Kind, record.Permissions, record.Uid, record.Gid, record.ModifiedTime, record.AccessTime);
+        var writer = new FileWriter(context, record.Key, metadata, null, truncate: true, preferStaging: true)
+        {
+            _foreignMetadata = record.ForeignMetadata,
+            _baseVersion = record.BaseVersion,
+            ExistsInStore = record.ExistsInStore,
+            ModifiedTime = record.ModifiedTime ?? record.ClosedAt,
+            Sealed = record,
+        };
+        writer._staging = new StagingFile(context.Staging, context.Pending!.OpenData(record.Id), 0, record.Id, completeLength: record.Length);
+        writer._length = record.Length;
+        return writer;
+    }
+
+    /// <summary>The key the file is committed to; a rename while open changes it (and a pending upload's record with it).</summary>
+    public string Key
+    {
+        get => _key;
+        set
+        {
+            _key = value;
+            if (Sealed is { } pending)
+                Reseal(pending with { Key = value });
+        }
+    }
+
+    private string _key = "";
+
+    /// <summary>
+    /// With write-back: the record of the upload this writer owes, from the close that sealed it
+    /// until the object is in the store; null when nothing is pending.
+    /// </summary>
+    public PendingUpload? Sealed { get; private set; }
+
+    /// <summary>True while a closed file waits for its upload (write-back).</summary>
+    public bool IsSealed => Sealed is not null;
+
+    private void Reseal(PendingUpload record)
+    {
+        _context.Pending!.Save(record);
+        Sealed = record;
+    }
 
     /// <summary>Mode, owner and an explicit mtime to commit with.</summary>
     public FileMetadata Metadata { get; set; }
@@ -83,8 +130,16 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>True once the file was unlinked while open: nothing more is committed.</summary>
     public bool IsDiscarded { get; private set; }
 
-    /// <summary>Stops all commits: the file was deleted while open, so its bytes go nowhere.</summary>
-    public void Discard() => IsDiscarded = true;
+    /// <summary>Stops all commits: the file was deleted while open, so its bytes go nowhere (nor does its pending upload).</summary>
+    public void Discard()
+    {
+        IsDiscarded = true;
+        if (Sealed is { } pending)
+        {
+            _context.Pending!.Remove(pending.Id);
+            Sealed = null;
+        }
+    }
 
     /// <summary>True when a version of the file is in the store (it was there at open, or was committed since).</summary>
     public bool ExistsInStore { get; private set; }
@@ -168,6 +223,10 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>Reads what the file holds now (written bytes, and the object's where not overwritten).</summary>
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {
+        // A sealed file is whole on disk and does not change until its upload is done (anything
+        // that would change it commits it first): read it without waiting for that upload.
+        if (Sealed is not null && _staging is { } sealedFile)
+            return await sealedFile.ReadAsync(offset, destination, _context.Store, Key, cancellationToken).ConfigureAwait(false);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -224,13 +283,19 @@ public sealed class FileWriter : IAsyncDisposable
     /// doing (the file was renamed, or a file unlinked here while open still holds the key), so
     /// a commit may replace that version without it being a conflict.
     /// </summary>
-    public void Rebase(string version) => _baseVersion = version;
+    public void Rebase(string version)
+    {
+        _baseVersion = version;
+        if (Sealed is { } pending)
+            Reseal(pending with { BaseVersion = version });
+    }
 
     private StagingFile Staging()
     {
         if (_staging is null)
         {
-            _staging = new StagingFile(_context.Staging, _baseLength) { BaseVersion = _baseVersion };
+            _staging = _context.NewStagingFile(_baseLength);
+            _staging.BaseVersion = _baseVersion;
             if (_length != _baseLength)
                 _staging.SetLength(_length);
         }
@@ -288,6 +353,42 @@ public sealed class FileWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Write-back's close: makes the file whole on local disk (bytes of the object it changes
+    /// fetched where not written), flushes it to disk and records the upload it owes, durably.
+    /// Returns false when there is nothing to upload, or only metadata to change (cheap enough
+    /// to do now: <see cref="CommitAsync"/>). The caller must commit a sealed writer before
+    /// changing it again, so a recorded upload's bytes never change under it.
+    /// </summary>
+    public async Task<bool> SealAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_conflict is { } lost)
+                throw lost;
+            if (Sealed is not null)
+                return true;
+            if (!_dirty || IsDiscarded || (!_contentChanged && ExistsInStore && _staging is null))
+                return false;
+            if (_failedWrite is { } failed)
+                throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
+            var staging = Staging();
+            await staging.FillAsync(0, staging.Length, _context.Store, Key, cancellationToken).ConfigureAwait(false);
+            staging.FlushToDisk();
+            // the upload comes later: the object records when the file was written, not uploaded
+            Metadata = Metadata with { ModifiedTime = Metadata.ModifiedTime ?? ModifiedTime };
+            Reseal(new PendingUpload(staging.KeptAs!, Key, staging.Length, Metadata.Kind, Metadata.Permissions, Metadata.Uid, Metadata.Gid,
+                Metadata.ModifiedTime, Metadata.AccessTime, _context.Clock.GetUtcNow(),
+                _foreignMetadata is null ? null : new Dictionary<string, string>(_foreignMetadata), _baseVersion, ExistsInStore));
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Puts what was written into the store, verified, and returns the stored object; null when
     /// nothing changed. On failure nothing is committed, uploaded parts are removed, and the
     /// object's previous version is untouched.
@@ -341,6 +442,7 @@ public sealed class FileWriter : IAsyncDisposable
             _baseLength = info.Size;
             _dirty = _contentChanged = false;
             ExistsInStore = true;
+            Settle();
             return info;
         }
         finally
@@ -383,12 +485,23 @@ public sealed class FileWriter : IAsyncDisposable
         {
             _conflict = lost;
             _dirty = _contentChanged = false;
+            Settle(); // the bytes are stored, in the copy
         }
         _context.Conflicts.Record(lost);
         return lost;
     }
 
     private ConflictCopyException? _conflict;
+
+    /// <summary>The upload this writer owed is done: its record goes (its data file stays while the writer may write again).</summary>
+    private void Settle()
+    {
+        if (Sealed is { } pending)
+        {
+            _context.Pending!.RemoveRecord(pending.Id);
+            Sealed = null;
+        }
+    }
 
     private async Task<ObjectInfo> UploadStagedAsync(StagingFile staging, string key, ObjectWriteOptions options, CancellationToken cancellationToken)
     {
@@ -446,7 +559,13 @@ public sealed class FileWriter : IAsyncDisposable
             if (_streaming is { } streaming)
                 await streaming.DisposeAsync().ConfigureAwait(false);
             _streaming = null;
-            _staging?.Dispose();
+            if (_staging is { } staging)
+            {
+                staging.Dispose();
+                // a pending upload keeps its bytes for the next mount; anything else is scratch
+                if (staging.KeptAs is { } id)
+                    _context.Pending!.DeleteUnrecorded(id);
+            }
             _staging = null;
         }
         finally

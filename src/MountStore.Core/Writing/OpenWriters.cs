@@ -71,6 +71,19 @@ public sealed class OpenWriters(NodeDefaults defaults, ILogger logger)
         }
     }
 
+    /// <summary>One more handle on <paramref name="writer"/> (write-back holds a pending file so); false when it is no longer here.</summary>
+    public bool Hold(FileWriter writer)
+    {
+        lock (_gate)
+        {
+            var shared = _byPath.Values.FirstOrDefault(s => ReferenceEquals(s.Writer, writer));
+            if (shared is null)
+                return false;
+            shared.Handles++;
+            return true;
+        }
+    }
+
     /// <summary>The writer of <paramref name="path"/>, if one is open, without joining it.</summary>
     public FileWriter? Find(string path)
     {
@@ -94,7 +107,8 @@ public sealed class OpenWriters(NodeDefaults defaults, ILogger logger)
                 _byPath.Remove(entry.Key);
             }
         }
-        var dropped = writer.IsDirty && !writer.IsDiscarded;
+        // a pending upload left at unmount is not dropped: its record takes it to the next mount
+        var dropped = writer.IsDirty && !writer.IsDiscarded && !writer.IsSealed;
         if (dropped)
             logger.LogWarning("'{Key}' was closed with changes that were not stored (its flush failed and returned an error); they are dropped", writer.Key);
         await writer.DisposeAsync().ConfigureAwait(false);

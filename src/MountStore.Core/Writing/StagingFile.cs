@@ -20,12 +20,35 @@ public sealed class StagingFile : IDisposable
 
     /// <summary>A staging file standing for an object of <paramref name="baseLength"/> bytes (0 for a new file).</summary>
     public StagingFile(StagingArea area, long baseLength)
+        : this(area, area.CreateFile(), baseLength, keptAs: null)
+    {
+    }
+
+    /// <summary>
+    /// A staging file over <paramref name="file"/>, a file that outlives the mount (write-back:
+    /// it is the pending upload <paramref name="keptAs"/>). Its first <paramref name="baseLength"/>
+    /// bytes come from the object where not written; a recovered file has all its bytes and
+    /// gives its length with <paramref name="completeLength"/>.
+    /// </summary>
+    public StagingFile(StagingArea area, SafeFileHandle file, long baseLength, string? keptAs, long completeLength = -1)
     {
         _area = area;
-        _file = area.CreateFile();
+        _file = file;
+        KeptAs = keptAs;
+        if (completeLength >= 0)
+        {
+            SetLengthCore(completeLength);
+            return;
+        }
         BaseLength = baseLength;
         SetLengthCore(baseLength);
     }
+
+    /// <summary>The pending upload this file holds the bytes of (write-back), or null for an unlinked scratch file.</summary>
+    public string? KeptAs { get; }
+
+    /// <summary>Makes every byte written so far durable on the local disk.</summary>
+    public void FlushToDisk() => RandomAccess.FlushToDisk(_file);
 
     /// <summary>The file's length now.</summary>
     public long Length { get; private set; }

@@ -38,6 +38,27 @@ public sealed class WriteContext(IObjectStore store, WriteOptions options, Stagi
     /// <summary>This machine's name, in conflict copies' names.</summary>
     public string HostName { get; init; } = Environment.MachineName;
 
+    /// <summary>With write-back: where files live until uploaded, recorded so a later mount finishes them. Null: staging files are scratch.</summary>
+    public PendingJournal? Pending { get; init; }
+
+    /// <summary>A staging file standing for an object of <paramref name="baseLength"/> bytes: kept in <see cref="Pending"/> with write-back, else unlinked scratch.</summary>
+    public StagingFile NewStagingFile(long baseLength)
+    {
+        if (Pending is null)
+            return new StagingFile(Staging, baseLength);
+        var (id, file) = Pending.NewFile();
+        try
+        {
+            return new StagingFile(Staging, file, baseLength, id);
+        }
+        catch
+        {
+            file.Dispose();
+            Pending.DeleteUnrecorded(id);
+            throw;
+        }
+    }
+
     /// <summary>A new streaming upload to <paramref name="key"/>.</summary>
     public StreamingUpload NewUpload(string key, ObjectWriteOptions writeOptions) =>
         new(Store, key, writeOptions, Sizing, Buffers, Options.MaxPartsInFlight, Logger, Uploads);

@@ -1,4 +1,4 @@
-namespace MountStore.Core.Writing;
+namespace MountStore.Core.Storage;
 
 /// <summary>A set of byte ranges [start, end), kept merged and sorted: which parts of a staging file hold real bytes.</summary>
 public sealed class RangeSet

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using MountStore.Core.DiskCache;
+
+namespace MountStore.Core.Writing;
+
+/// <summary>
+/// The folder of pending uploads: per file, ID.data (its bytes) and ID.json (its
+/// <see cref="PendingUpload"/> record). A record is written, durably, only after its data is
+/// flushed to disk, and removed only after the object is in the store; a data file without a
+/// record is a file whose close() never returned (or one already stored) and is deleted at the
+/// next mount. So after kill -9, a crash or a reboot, every record names bytes that are whole.
+/// </summary>
+public sealed class PendingJournal
+{
+    private const string RecordExtension = ".json";
+    private const string DataExtension = ".data";
+
+    /// <summary>Opens (creates, mode 0700) the pending folder in <paramref name="cacheDirectory"/>.</summary>
+    public PendingJournal(string cacheDirectory)
+    {
+        Directory = Path.Combine(cacheDirectory, "pending");
+        PrivateFiles.EnsureFolder(Directory);
+    }
+
+    /// <summary>The folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>A new empty data file (mode 0600) and its id.</summary>
+    public (string Id, SafeFileHandle File) NewFile()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var path = DataPath(id);
+        PrivateFiles.Open(path, FileMode.CreateNew).Dispose();
+        return (id, File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite));
+    }
+
+    /// <summary>Reopens the data file of a recorded upload.</summary>
+    public SafeFileHandle OpenData(string id) => File.OpenHandle(DataPath(id), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+
+    /// <summary>Writes (or replaces) a record, durably. Its data must be flushed to disk first.</summary>
+    public void Save(PendingUpload record) =>
+        PrivateFiles.ReplaceDurably(RecordPath(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, PendingUploadJson.Default.PendingUpload));
+
+    /// <summary>Forgets an upload that is done (or whose file was deleted): the record first, so a crash in between leaves only data, which is dropped.</summary>
+    public void Remove(string id)
+    {
+        File.Delete(RecordPath(id));
+        File.Delete(DataPath(id));
+    }
+
+    /// <summary>Forgets the record of an upload that is done; its data file stays while its writer may still write to it.</summary>
+    public void RemoveRecord(string id) => File.Delete(RecordPath(id));
+
+    /// <summary>Deletes the data file of a writer that never sealed it (its close never returned, or the bytes were stored).</summary>
+    public void DeleteUnrecorded(string id)
+    {
+        if (!File.Exists(RecordPath(id)))
+            File.Delete(DataPath(id));
+    }
+
+    /// <summary>
+    /// What earlier mounts left: every readable record whose data file holds its full length,
+    /// oldest first. Data files without a record are deleted; records that cannot be used are
+    /// returned in <paramref name="damaged"/> and left on disk, never deleted unuploaded.
+    /// </summary>
+    public IReadOnlyList<PendingUpload> Load(out IReadOnlyList<string> damaged)
+    {
+        var found = new List<PendingUpload>();
+        var unusable = new List<string>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + RecordExtension))
+        {
+            try
+            {
+                var record = JsonSerializer.Deserialize(File.ReadAllBytes(path), PendingUploadJson.Default.PendingUpload);
+                var data = new FileInfo(DataPath(Path.GetFileNameWithoutExtension(path)));
+                if (record is null || record.Id != Path.GetFileNameWithoutExtension(path))
+                    unusable.Add($"{path}: not a pending upload record");
+                else if (!data.Exists || data.Length != record.Length)
+                    unusable.Add($"{path}: '{record.Key}' should have {record.Length} bytes in {data.FullName}, which {(data.Exists ? $"has {data.Length}" : "is missing")}");
+                else
+                    found.Add(record);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+            {
+                unusable.Add($"{path}: {e.Message}");
+            }
+        }
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory))
+        {
+            if (path.EndsWith(DataExtension, StringComparison.Ordinal) && !File.Exists(Path.ChangeExtension(path, RecordExtension)))
+                File.Delete(path);
+            else if (path.EndsWith(".new", StringComparison.Ordinal))
+                File.Delete(path); // a record being replaced when the mount stopped: the old one stands
+        }
+        damaged = unusable;
+        return found.OrderBy(r => r.ClosedAt).ToList();
+    }
+
+    private string DataPath(string id) => Path.Combine(Directory, id + DataExtension);
+
+    private string RecordPath(string id) => Path.Combine(Directory, id + RecordExtension);
+}

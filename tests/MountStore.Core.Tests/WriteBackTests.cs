@@ -1,0 +1,304 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MountStore.Core.DiskCache;
+using MountStore.Core.FileSystem;
+using MountStore.Core.Model;
+using MountStore.Core.Storage;
+using MountStore.Core.WriteBack;
+using MountStore.Testing;
+using static MountStore.Testing.FaultInjectingObjectStore;
+
+namespace MountStore.Core.Tests;
+
+/// <summary>
+/// Write-back: close() returns once the file is whole on local disk and its upload recorded;
+/// the upload follows in the background, in order with whatever the user does to the file next,
+/// and what a mount did not upload the next mount does.
+/// </summary>
+public sealed class WriteBackTests : IDisposable
+{
+    private const int MiB = 1 << 20;
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mountstore-writeback-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly InMemoryObjectStore _memory = TestStores.ForWriting();
+    private readonly FaultInjectingObjectStore _store;
+
+    public WriteBackTests() => _store = new FaultInjectingObjectStore(_memory);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+    }
+
+    private string PendingFolder => Path.Combine(_folder, "cache", "pending");
+
+    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4) => new(_store, new FileSystemOptions
+    {
+        DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
+        WriteBack = new WriteBackOptions { MaxPendingFiles = maxPending, Uploads = uploads, MaxRetryDelay = TimeSpan.FromMilliseconds(200) },
+        Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
+    }, NullLoggerFactory.Instance);
+
+    private static async Task WriteFileAsync(MountedFileSystem fs, string path, byte[] bytes, bool create = true)
+    {
+        var opened = create
+            ? await fs.CreateAsync(path, Convert.ToUInt32("640", 8), OpenIntent.WriteOnly, CancellationToken.None)
+            : await fs.OpenAsync(path, new OpenIntent(false, true, true), CancellationToken.None);
+        for (var at = 0; at < bytes.Length; at += 128 * 1024)
+            await fs.WriteAsync(opened.Handle, at, bytes.AsMemory(at, Math.Min(128 * 1024, bytes.Length - at)), CancellationToken.None);
+        await fs.FlushAsync(opened.Handle, CancellationToken.None);
+        await fs.ReleaseAsync(opened.Handle);
+    }
+
+    private static async Task<byte[]> ReadFileAsync(MountedFileSystem fs, string path)
+    {
+        var opened = await fs.OpenAsync(path, OpenIntent.ReadOnly, CancellationToken.None);
+        try
+        {
+            var buffer = new byte[opened.Attributes.Size];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var got = await fs.ReadAsync(opened.Handle, read, buffer.AsMemory(read), CancellationToken.None);
+                if (got == 0)
+                    break;
+                read += got;
+            }
+            return buffer[..read];
+        }
+        finally
+        {
+            await fs.ReleaseAsync(opened.Handle);
+        }
+    }
+
+    private static Task<WriteBackStatus> DrainAsync(MountedFileSystem fs) => fs.DrainUploadsAsync(TimeSpan.FromSeconds(1), _ => { }, CancellationToken.None);
+
+    /// <summary>Holds every PUT until <see cref="Open"/>: uploads that cannot finish while a test looks.</summary>
+    private sealed class Gate
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Passed => _open.Task;
+
+        public void Open() => _open.TrySetResult();
+    }
+
+    private Gate HoldPuts()
+    {
+        var gate = new Gate();
+        _store.Before(StoreCall.Put, () => gate.Passed);
+        return gate;
+    }
+
+    [Fact]
+    public async Task Close_returns_before_the_upload_and_the_file_shows_and_reads_from_the_cache_meanwhile()
+    {
+        await using var fs = Mount();
+        var gate = HoldPuts();
+        var bytes = TestStores.Pattern(3 * MiB);
+        await WriteFileAsync(fs, "out/result.bin", bytes);
+
+        Assert.Null(await _store.Inner.HeadAsync("out/result.bin", CancellationToken.None));
+        Assert.Equal(1, fs.PendingUploads!.Pending);
+        Assert.Equal(3 * MiB, fs.PendingUploads.PendingBytes);
+        var attributes = await fs.GetAttributesAsync("out/result.bin", CancellationToken.None);
+        Assert.Equal(bytes.Length, attributes.Size);
+        Assert.Contains((await fs.ListDirectoryAsync("out", CancellationToken.None)).Entries, e => e.Name == "result.bin");
+        Assert.Equal(bytes, await ReadFileAsync(fs, "out/result.bin"));
+
+        gate.Open();
+        var left = await DrainAsync(fs);
+        Assert.Equal(0, left.Pending);
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("out/result.bin"));
+        Assert.Empty(Directory.GetFiles(PendingFolder)); // record and data gone once stored and closed
+    }
+
+    [Fact]
+    public async Task What_one_mount_did_not_upload_the_next_uploads_before_anything_else_touches_it()
+    {
+        var bytes = TestStores.Pattern(2 * MiB, seed: 3);
+        await using (var first = Mount())
+        {
+            _store.FailFrom(StoreCall.Put, 1, () => new StoreUnavailableException("PUT", "x", 503, "the store is down"));
+            await WriteFileAsync(first, "data/kept.csv", bytes);
+            Assert.Equal(1, first.PendingUploads!.Pending);
+        } // unmounted without waiting: the upload stays recorded
+        Assert.Single(Directory.GetFiles(PendingFolder, "*.json"));
+        _store.Heal();
+
+        await using var second = Mount();
+        Assert.Equal(bytes.Length, (await second.GetAttributesAsync("data/kept.csv", CancellationToken.None)).Size);
+        await DrainAsync(second);
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("data/kept.csv"));
+        var stored = await _memory.HeadAsync("data/kept.csv", CancellationToken.None);
+        Assert.Equal("640", Convert.ToString(FileMetadata.Read(stored!.Metadata, stored.ContentType).Mode!.Value & 0xFFF, 8));
+        Assert.Empty(Directory.GetFiles(PendingFolder));
+    }
+
+    [Fact]
+    public async Task A_pending_file_renamed_before_its_upload_is_uploaded_once_under_its_new_name()
+    {
+        await using var fs = Mount(uploads: 1);
+        var gate = HoldPuts();
+        await WriteFileAsync(fs, "first.bin", TestStores.Pattern(100)); // keeps the one upload slot busy
+        var bytes = TestStores.Pattern(MiB);
+        await WriteFileAsync(fs, "dir/.report.csv.tmp", bytes); // the way rsync and editors write
+        await fs.RenameAsync("dir/.report.csv.tmp", "dir/report.csv", noReplace: false, CancellationToken.None);
+        gate.Open();
+        await DrainAsync(fs);
+
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("dir/report.csv"));
+        Assert.Null(await _memory.HeadAsync("dir/.report.csv.tmp", CancellationToken.None));
+        Assert.Equal(0, _store.CountOf(StoreCall.Rename) + _store.CountOf(StoreCall.Copy));
+        Assert.Equal(2, _store.CountOf(StoreCall.Put));
+    }
+
+    [Fact]
+    public async Task A_pending_file_renamed_over_a_stored_file_replaces_it_without_a_conflict()
+    {
+        await _memory.PutAsync("dir/report.csv", TestStores.Pattern(1000, seed: 1));
+        await using var fs = Mount(uploads: 1);
+        await fs.LookupAsync("dir/report.csv", CancellationToken.None);
+        var gate = HoldPuts();
+        await WriteFileAsync(fs, "first.bin", TestStores.Pattern(100)); // keeps the one upload slot busy
+        var bytes = TestStores.Pattern(5000, seed: 2);
+        await WriteFileAsync(fs, "dir/.report.csv.tmp", bytes);
+        await fs.RenameAsync("dir/.report.csv.tmp", "dir/report.csv", noReplace: false, CancellationToken.None);
+        gate.Open();
+        await DrainAsync(fs);
+
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("dir/report.csv"));
+        Assert.Equal(0, fs.Writing.Conflicts.Count);
+        Assert.Equal(2, _memory.Count); // first.bin and the report, no conflict copy
+    }
+
+    [Fact]
+    public async Task A_pending_file_deleted_before_its_upload_begins_never_reaches_the_store()
+    {
+        await using var fs = Mount(uploads: 1);
+        var gate = HoldPuts();
+        await WriteFileAsync(fs, "first.bin", TestStores.Pattern(100)); // keeps the one upload slot busy
+        await WriteFileAsync(fs, "scratch.tmp", TestStores.Pattern(MiB));
+        await fs.UnlinkAsync("scratch.tmp", CancellationToken.None);
+        Assert.Equal(1, fs.PendingUploads!.Pending);
+        gate.Open();
+        await DrainAsync(fs);
+        Assert.Null(await _memory.HeadAsync("scratch.tmp", CancellationToken.None));
+        Assert.Null(await fs.LookupAsync("scratch.tmp", CancellationToken.None));
+        Assert.Equal(1, _store.CountOf(StoreCall.Put));
+        Assert.Empty(Directory.GetFiles(PendingFolder));
+    }
+
+    [Fact]
+    public async Task A_pending_file_deleted_while_it_uploads_is_deleted_after_the_upload_and_the_store_ends_without_it()
+    {
+        await using var fs = Mount();
+        var gate = HoldPuts();
+        await WriteFileAsync(fs, "scratch.tmp", TestStores.Pattern(MiB));
+        while (_store.CountOf(StoreCall.Put) == 0)
+            await Task.Delay(10); // the upload has begun (and waits at the gate)
+        var unlink = fs.UnlinkAsync("scratch.tmp", CancellationToken.None).AsTask();
+        gate.Open();
+        await unlink;
+        await DrainAsync(fs);
+        Assert.Null(await _memory.HeadAsync("scratch.tmp", CancellationToken.None));
+        Assert.Null(await fs.LookupAsync("scratch.tmp", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_pending_file_written_again_ends_in_the_store_as_last_written()
+    {
+        await using var fs = Mount();
+        var first = TestStores.Pattern(2 * MiB, seed: 1);
+        var second = TestStores.Pattern(MiB, seed: 2);
+        await WriteFileAsync(fs, "notes.txt", first);
+        await WriteFileAsync(fs, "notes.txt", second, create: false); // O_TRUNC open of the pending file
+        await DrainAsync(fs);
+        Assert.Equal(second, await _memory.ReadAllBytesAsync("notes.txt"));
+        Assert.Equal(second, await ReadFileAsync(fs, "notes.txt"));
+    }
+
+    [Fact]
+    public async Task Fsync_returns_once_the_object_is_in_the_store()
+    {
+        await using var fs = Mount();
+        var opened = await fs.CreateAsync("synced.bin", Convert.ToUInt32("644", 8), OpenIntent.WriteOnly, CancellationToken.None);
+        var bytes = TestStores.Pattern(4096);
+        await fs.WriteAsync(opened.Handle, 0, bytes, CancellationToken.None);
+        await fs.SyncAsync(opened.Handle, CancellationToken.None);
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("synced.bin"));
+        await fs.FlushAsync(opened.Handle, CancellationToken.None);
+        await fs.ReleaseAsync(opened.Handle);
+        Assert.Equal(0, fs.PendingUploads!.Pending);
+    }
+
+    [Fact]
+    public async Task An_upload_refused_for_good_stays_on_disk_and_in_status_and_the_next_mount_tries_again()
+    {
+        var bytes = TestStores.Pattern(10_000);
+        await using (var first = Mount())
+        {
+            _store.FailFrom(StoreCall.Put, 1, () => new AccessDeniedException("PUT", "denied.bin", 403, "the account may not write here"));
+            await WriteFileAsync(first, "denied.bin", bytes);
+            var left = await DrainAsync(first);
+            var failed = Assert.Single(left.Failed);
+            Assert.Equal("denied.bin", failed.Key);
+            Assert.Contains("may not write here", failed.Error);
+            Assert.Equal(bytes.Length, (await first.GetAttributesAsync("denied.bin", CancellationToken.None)).Size);
+        }
+        _store.Heal();
+        await using var second = Mount();
+        await DrainAsync(second);
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("denied.bin"));
+    }
+
+    [Fact]
+    public async Task An_upload_that_fails_for_a_passing_reason_is_tried_again_until_it_is_stored()
+    {
+        await using var fs = Mount();
+        _store.FailNth(StoreCall.Put, 1, () => new StoreUnavailableException("PUT", "retry.bin", 503, "busy"));
+        _store.FailNth(StoreCall.Put, 2, () => new IOException("connection reset"));
+        var bytes = TestStores.Pattern(5000);
+        await WriteFileAsync(fs, "retry.bin", bytes);
+        var left = await DrainAsync(fs);
+        Assert.Equal(0, left.Pending);
+        Assert.Equal(bytes, await _memory.ReadAllBytesAsync("retry.bin"));
+        Assert.Equal(3, _store.CountOf(StoreCall.Put));
+    }
+
+    [Fact]
+    public async Task Close_waits_for_room_when_the_pending_bound_is_reached()
+    {
+        await using var fs = Mount(maxPending: 2, uploads: 1);
+        var gate = HoldPuts();
+        await WriteFileAsync(fs, "a.bin", TestStores.Pattern(100));
+        await WriteFileAsync(fs, "b.bin", TestStores.Pattern(100));
+        var third = WriteFileAsync(fs, "c.bin", TestStores.Pattern(100));
+        await Task.Delay(300);
+        Assert.False(third.IsCompleted);
+        Assert.Equal(2, fs.PendingUploads!.Pending);
+        gate.Open();
+        await third;
+        await DrainAsync(fs);
+        Assert.Equal(3, _memory.Count);
+    }
+
+    [Fact]
+    public async Task A_record_whose_data_is_short_is_reported_and_left_in_place_never_uploaded_or_deleted()
+    {
+        await using (var first = Mount())
+        {
+            _store.FailFrom(StoreCall.Put, 1, () => new StoreUnavailableException("PUT", "x", 503, "down"));
+            await WriteFileAsync(first, "torn.bin", TestStores.Pattern(4096));
+        }
+        var data = Directory.GetFiles(PendingFolder, "*.data").Single();
+        await using (var file = File.OpenWrite(data))
+            file.SetLength(100);
+        _store.Heal();
+        await using var second = Mount();
+        await DrainAsync(second);
+        Assert.Null(await _memory.HeadAsync("torn.bin", CancellationToken.None));
+        Assert.True(File.Exists(data));
+        Assert.Single(Directory.GetFiles(PendingFolder, "*.json"));
+    }
+}
