@@ -75,15 +75,29 @@ internal static class MountCommand
             await using var fs = new MountedFileSystem(store, fsOptions, loggers);
             var mountOptions = new Doors.DoorMountOptions(mountPoint, remote.ToString(), fsOptions.ReadOnly, result.GetValue(o.AllowOther), fsOptions.MetadataTtl, fsOptions.NegativeTtl);
             await using var mount = door.Start(fs, mountOptions, loggers);
+            using var leaveUploads = new CancellationTokenSource();
+            var stopping = 0;
             void Unmount(PosixSignalContext context)
             {
                 context.Cancel = true; // we end the process ourselves, once the mount is gone
+                if (Interlocked.Exchange(ref stopping, 1) == 1)
+                {
+                    // asked again while waiting for uploads: stop waiting, they are recorded
+                    leaveUploads.Cancel();
+                    return;
+                }
                 logger.LogInformation("Unmounting {MountPoint} ({Signal})", mountPoint, context.Signal);
                 SystemdNotify.Send("STOPPING=1");
                 mount.RequestUnmount();
             }
             using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Unmount);
             using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Unmount);
+            // `mountstore unmount --lazy`: leave pending uploads for the next mount
+            using var onLeave = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(UploadsLeftSignal, context =>
+            {
+                context.Cancel = true;
+                leaveUploads.Cancel();
+            });
             var status = new MountStatusSource(remote.ToString(), mountPoint, logTarget.ToString(), fs, requests, problems);
             await using var statusServer = StatusServer.TryStart(mountPoint, status.Report, logger);
             var warmUp = MountWarmUp.RunAsync(fs, store, fsOptions.RootPrefix, logger, cancellationToken);
@@ -94,6 +108,8 @@ internal static class MountCommand
                 Daemon.ReportReady($", logs: {logTarget}");
             var loopResult = await mount.Completion.ConfigureAwait(false);
             await warmUp.ConfigureAwait(false); // long done; never outlives the file system it used
+            if (fsOptions.WriteBack is not null)
+                await WaitForUploadsAsync(fs, fsOptions.DataCache!.Directory, remote, logger, leaveUploads.Token).ConfigureAwait(false);
             if (loopResult != 0)
                 logger.LogDebug("The {Door} mount ended with {Result}", door.Name, loopResult);
             logger.LogInformation("Unmounted {MountPoint}", mountPoint);
@@ -110,12 +126,38 @@ internal static class MountCommand
         }
     }
 
+    /// <summary>SIGUSR1: sent by `mountstore unmount --lazy` to leave pending uploads for the next mount.</summary>
+    public const PosixSignal UploadsLeftSignal = (PosixSignal)10;
+
+    /// <summary>
+    /// After the kernel let the mount go, closed files still uploading under write-back: wait for
+    /// them (the status socket keeps answering, so `mountstore unmount` shows the progress),
+    /// unless told to leave them, which is safe: they are recorded for the next mount.
+    /// </summary>
+    private static async Task WaitForUploadsAsync(MountedFileSystem fs, string cacheDirectory, RemoteAddress remote, ILogger logger, CancellationToken leaveNow)
+    {
+        var pending = fs.PendingUploads!;
+        if (pending.Pending > pending.Failed.Count)
+        {
+            logger.LogInformation("Waiting for {Count} uploads of closed files ({Bytes}) before exiting; stop again (or `mountstore unmount --lazy`) to leave them for the next mount",
+                pending.Pending - pending.Failed.Count, Status.StatusView.Size(pending.PendingBytes));
+        }
+        var left = await fs.DrainUploadsAsync(TimeSpan.FromSeconds(5), status =>
+            logger.LogInformation("Still uploading {Count} closed files ({Bytes})", status.Pending - status.Failed.Count, Status.StatusView.Size(status.PendingBytes)), leaveNow).ConfigureAwait(false);
+        if (left.Pending == 0)
+            return;
+        logger.LogWarning("{Count} closed files ({Bytes}) are not in the store yet{Failed}. They stay in {Folder}; the next mount of {Remote} with this cache folder uploads them first.",
+            left.Pending, Status.StatusView.Size(left.PendingBytes), left.Failed.Count > 0 ? $" ({left.Failed.Count} refused: see the errors above)" : "",
+            Path.Combine(cacheDirectory, "pending"), remote);
+    }
+
     private static FileSystemOptions FileSystemOptionsFrom(MountCommandOptions o, ParseResult result, RemoteAddress remote, (uint Uid, uint Gid) owner, IReadOnlyDictionary<string, string?> environment)
     {
         var cacheBytes = (long)result.GetValue(o.CacheMaxSizeMiB) << 20;
         var cacheDirectory = result.GetValue(o.CacheDir);
         Core.DiskCache.DataCacheOptions? dataCache = null;
-        if (result.GetValue(o.DataCache))
+        var writeBack = result.GetValue(o.WriteBack);
+        if (result.GetValue(o.DataCache) || writeBack)
         {
             cacheDirectory ??= CacheFolders.DefaultFor(remote, environment, result.GetValue(o.S3Endpoint));
             dataCache = new Core.DiskCache.DataCacheOptions { Directory = Path.GetFullPath(cacheDirectory), MaxBytes = cacheBytes };
@@ -148,6 +190,7 @@ internal static class MountCommand
                 StagingLimitBytes = cacheBytes,
             },
             DataCache = dataCache,
+            WriteBack = writeBack ? new Core.WriteBack.WriteBackOptions { Uploads = result.GetValue(o.Uploads) } : null,
         };
         fsOptions.Validate();
         return fsOptions;

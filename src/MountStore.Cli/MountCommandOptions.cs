@@ -101,6 +101,17 @@ internal sealed class MountCommandOptions
         Description = "Keep file data read through the mount on local disk, in --cache-dir, for this and later mounts of the same remote; a file changed in the store is fetched again.",
     };
 
+    public Option<bool> WriteBack { get; } = new("--write-back")
+    {
+        Description = "close() returns once the file is whole and flushed in the cache folder (implies --data-cache); uploads follow in the background and survive kill -9, a crash or a reboot (the next mount with the same cache finishes them). fsync() still waits for the store; unmount waits for the uploads.",
+    };
+
+    public Option<int> Uploads { get; } = new("--uploads")
+    {
+        Description = "With --write-back: files uploaded at once in the background.",
+        DefaultValueFactory = _ => 8,
+    };
+
     public Option<string?> CacheDir { get; } = new("--cache-dir")
     {
         Description = "With --data-cache: the cache folder (created mode 0700; one mount at a time). Default: $XDG_CACHE_HOME/mountstore/REMOTE-HASH, /var/cache/mountstore/REMOTE-HASH for root. Without it: where staging files of files changed out of order go (unlinked at once), by default under $TMPDIR.",
@@ -154,7 +165,7 @@ internal sealed class MountCommandOptions
         AllOptions.ToDictionary(option => option.Name, option => option.ValueType != typeof(bool), StringComparer.Ordinal);
 
     /// <summary>Every option of `mountstore mount`, in --help order.</summary>
-    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, MemoryLimitMiB, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, DataCache, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
+    public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, MemoryLimitMiB, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, DataCache, WriteBack, Uploads, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
 
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {

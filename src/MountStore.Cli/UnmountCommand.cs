@@ -13,11 +13,11 @@ internal static class UnmountCommand
             Description = "Unmount even while files are open: the mount disappears now, and open files fail on their next access.",
         };
         var command = new Command("unmount", "Unmount a directory mounted by `mountstore mount` (works from any shell).") { directory, lazy };
-        command.SetAction(result => Run(result.GetValue(directory)!, result.GetValue(lazy)));
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(directory)!, result.GetValue(lazy), cancellationToken));
         return command;
     }
 
-    private static int Run(string directory, bool lazy)
+    private static async Task<int> RunAsync(string directory, bool lazy, CancellationToken cancellationToken)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         var door = Doors.Doors.ForThisPlatform();
@@ -26,7 +26,20 @@ internal static class UnmountCommand
             Console.Error.WriteLine($"mountstore: {full} is not mounted");
             return 1;
         }
-        return door.Unmount(full, evenIfBusy: lazy) is { } why ? Fail(full, why) : 0;
+        var before = await PendingUploads.OfAsync(full, cancellationToken).ConfigureAwait(false);
+        if (door.Unmount(full, evenIfBusy: lazy) is { } why)
+            return Fail(full, why);
+        if (before is null)
+            return 0; // no write-back: the mount process ends by itself
+        if (lazy)
+        {
+            // the files are recorded on disk: the mount process may go without them
+            PendingUploads.Leave(before.ProcessId);
+            if (before.Pending > 0)
+                Console.Error.WriteLine($"mountstore: {before.Pending} closed files ({Status.StatusView.Size(before.PendingBytes)}) were not uploaded yet; they stay in the cache folder and the next mount of this remote with it uploads them first");
+            return 0;
+        }
+        return await PendingUploads.FollowAsync(full, cancellationToken).ConfigureAwait(false);
     }
 
     private static int Fail(string directory, string reason)

@@ -23,7 +23,14 @@ internal sealed record MountStatusReport(
     IReadOnlyList<ProblemReport> RecentProblems,
     long Conflicts = 0,
     IReadOnlyList<ConflictReport>? RecentConflicts = null,
-    DataCacheReport? DataCache = null);
+    DataCacheReport? DataCache = null,
+    WriteBackReport? WriteBack = null);
+
+/// <summary>Closed files not yet in the store (absent without --write-back).</summary>
+internal sealed record WriteBackReport(int Pending, long PendingBytes, DateTimeOffset? OldestClosedAt, long Uploaded, IReadOnlyList<FailedUploadReport> Failed);
+
+/// <summary>A closed file whose upload the store refused for good this mount.</summary>
+internal sealed record FailedUploadReport(string Key, string Error);
 
 /// <summary>The data cache on local disk (absent without --data-cache).</summary>
 internal sealed record DataCacheReport(string Directory, long UsedBytes, long MaxBytes, int Objects, long ServedBytes, long FetchedBytes,

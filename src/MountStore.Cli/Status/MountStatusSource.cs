@@ -39,6 +39,10 @@ internal sealed class MountStatusSource(
             fileSystem.DataCache is { } disk
                 ? new DataCacheReport(disk.Options.Directory, disk.UsedBytes, disk.Options.MaxBytes, disk.ObjectCount, disk.ServedBytes, disk.FetchedBytes,
                     disk.Evicted.Bytes, disk.Evicted.Objects, disk.DiskErrors.Count, disk.DiskErrors.Last)
+                : null,
+            fileSystem.PendingUploads is { } pending
+                ? new WriteBackReport(pending.Pending, pending.PendingBytes, pending.OldestClosedAt, pending.Uploaded,
+                    pending.Failed.Select(f => new FailedUploadReport(f.Key, f.Error)).ToList())
                 : null);
     }
 }

@@ -32,6 +32,13 @@ internal static class StatusView
             text.AppendLine(Invariant($"    {Bar(upload.BytesStored, upload.BytesWritten)} {Size(upload.BytesStored)} of {Size(upload.BytesWritten)} stored, {Size((long)rate)}/s ({state})"));
         }
         text.AppendLine(Invariant($"uploads finished: {report.UploadsCompleted} ({Size(report.BytesUploaded)}), failed or dropped: {report.UploadsAbandoned}"));
+        if (report.WriteBack is { } writeBack)
+        {
+            var oldest = writeBack.OldestClosedAt is { } closed ? Invariant($", oldest closed {Duration(report.Now - closed)} ago") : "";
+            text.AppendLine(Invariant($"closed files waiting for upload (write-back): {writeBack.Pending:N0} ({Size(writeBack.PendingBytes)}){oldest}; uploaded in the background: {writeBack.Uploaded:N0}"));
+            foreach (var failed in writeBack.Failed)
+                text.AppendLine(Invariant($"  REFUSED {failed.Key}: {failed.Error} (kept in the cache; the next mount tries again)"));
+        }
         text.AppendLine(Invariant($"open files: {report.OpenFiles}"));
         text.AppendLine(Invariant($"conflicts (changed elsewhere while open here): {report.Conflicts:N0}"));
         foreach (var conflict in report.RecentConflicts ?? [])
