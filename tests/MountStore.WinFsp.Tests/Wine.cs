@@ -14,13 +14,15 @@ internal static class Wine
 
     /// <summary>
     /// A prefix kept between runs (creating one takes seconds; using it, a tenth of one), apart
-    /// from the user's own ~/.wine; no debug chatter; no offer to install Mono or Gecko, which a
-    /// console program does not use.
+    /// from the user's own ~/.wine; no debug chatter; no offer to install Gecko (HTML), which a
+    /// console program does not use. Not mscoree as well: wine's built-in mscoree is what loads
+    /// the IL-only assemblies of a .NET program published for win-x64 (without it System.Runtime.dll
+    /// fails with "Module not found").
     /// </summary>
     public static IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>
     {
         ["WINEPREFIX"] = Path.Combine(Path.GetTempPath(), $"mountstore-wine-{System.Environment.UserName}"),
         ["WINEDEBUG"] = "-all",
-        ["WINEDLLOVERRIDES"] = "mscoree,mshtml=",
+        ["WINEDLLOVERRIDES"] = "mshtml=",
     };
 }
