@@ -30,6 +30,12 @@ build:
 deps:
 	bash scripts/install-fuse.sh
 
+# What the Windows door's checks need here: mingw-w64's gcc (native/winfsp_layout.c for the Windows
+# x64 ABI) and wine64 to run it (tests/MountStore.WinFsp.Tests).
+.PHONY: windows-deps
+windows-deps:
+	bash scripts/install-windows-tools.sh
+
 # Each failure is shown with its message (up to 40 lines, to its stack trace): CI keeps only this
 # output, and a failure that does not recur must be understood from it.
 # The test fixtures start the server themselves; starting it here first makes a broken install
