@@ -40,7 +40,7 @@ windows-deps:
 # output, and a failure that does not recur must be understood from it.
 # The test fixtures start the server themselves; starting it here first makes a broken install
 # fail fast with the script's own message instead of inside a test.
-test: deps build deb server
+test: deps windows-deps build deb server
 	@set -o pipefail; $(DOTNET) test MountStore.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 \
 	  | tee test-output.log \
 	  | awk '/Passed!|Failed!/ { print; fflush() } /^[ \t]+Failed / { shown = 40 } \
