@@ -38,6 +38,9 @@ mount_tool() {
   [[ -n ${RW:-} ]] && { ro=(); s3ro=rw; }
   # DATA_CACHE=1: each tool's own local-disk data cache, in a folder kept across mounts
   local ms_cache=(--cache-dir "$CACHE/mountstore") rc_cache=(--vfs-cache-mode writes --cache-dir "$CACHE/rclone") s3_cache=()
+  if [[ -n ${WRITE_BACK:-} ]]; then
+    ms_cache=(--write-back --cache-dir "$CACHE/mountstore-wb") # rclone's write cache is its write-back; s3fs has none
+  fi
   if [[ -n ${DATA_CACHE:-} ]]; then
     ms_cache=(--data-cache --cache-dir "$CACHE/mountstore-data")
     rc_cache=(--vfs-cache-mode full --cache-dir "$CACHE/rclone-full")
@@ -199,7 +202,34 @@ measure_writes() {
   wait "$sampler" 2>/dev/null || true
   DISK[$tool]=$(cat "$OUT/disk-$tool.txt")
 }
-declare -A WRSS DISK MRSS
+declare -A WRSS DISK MRSS BRSS BDISK
+
+# Write-back: cp -r of 1,000 small files, then tar -x of 2,000, timed until each tool returns,
+# and until every file is on the server: for MountStore, until `mountstore unmount` returns
+# (it waits for the uploads); for the others, until the server lists them all.
+measure_writeback() {
+  local tool=$1 t dir="wb-$1-$$" sampler
+  echo "== $tool (write-back)"
+  mkdir -p "$CACHE/mountstore-wb" "$CACHE/$tool"
+  WRITE_BACK=1 RW=1 mount_tool "$tool" || return 0
+  local folder="$CACHE/$tool"; [[ $tool == mountstore ]] && folder="$CACHE/mountstore-wb"
+  disk_sampler "$PID" "$folder" "$OUT/wbdisk-$tool.txt" & sampler=$!
+  mkdir -p "$MNT/$dir"
+  t=$(now); cp -r "$WRITE_SRC/small" "$MNT/$dir/small"; record "$tool" cp_r_1000x4KiB_wb "$(since "$t")"
+  local t2; t2=$(now); tar -C "$MNT/$dir" -xf "$WRITE_SRC/tree.tar"; record "$tool" tar_x_2000_files_wb "$(since "$t2")"
+  BRSS[$tool]=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0)
+  if [[ $tool == mountstore ]]; then
+    bin/mountstore unmount "$MNT" 2>/dev/null; wait "$PID" 2>/dev/null || true
+  else
+    wait_on_server count "$dir/small/" 1000; wait_on_server count "$dir/tree/" "$TAR_FILES"
+  fi
+  record "$tool" wb_3000_files_stored "$(since "$t")"
+  [[ $(count_keys "$dir/small/") -ge 1000 && $(count_keys "$dir/tree/") -ge $TAR_FILES ]] || echo "  warning: $tool did not store every file"
+  if [[ $tool != mountstore ]]; then unmount_tool "$tool"; fi
+  wait "$sampler" 2>/dev/null || true
+  BDISK[$tool]=$(cat "$OUT/wbdisk-$tool.txt")
+  RW=1 mount_tool "$tool" && { rm -rf "${MNT:?}/$dir"; unmount_tool "$tool"; }
+}
 
 # The one memory budget's case: 16 readers of 64 MiB files and 4 writers of 256 MiB files at once,
 # in a fresh read-write mount, timed until every read ended and every file is on the server.
@@ -233,11 +263,12 @@ t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-
 t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
 curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big-renamed.bin" || true
 for tool in "${TOOLS[@]}"; do measure_writes "$tool"; done
+for tool in "${TOOLS[@]}"; do measure_writeback "$tool"; done
 for tool in "${TOOLS[@]}"; do measure_mixed "$tool"; done
 rmdir "$MNT" 2>/dev/null || true
 rm -rf "${CACHE:?}"
 
-scenarios=(seq_read_1GiB reread_cached_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB rename_1GiB cp_r_1000x4KiB tar_x_2000_files rm_r_1000 mixed_16r_4w)
+scenarios=(seq_read_1GiB reread_cached_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB rename_1GiB cp_r_1000x4KiB tar_x_2000_files rm_r_1000 cp_r_1000x4KiB_wb tar_x_2000_files_wb wb_3000_files_stored mixed_16r_4w)
 ratio() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="${T[$1,$3]}" -v y="${T[$2,$3]}" 'BEGIN { printf "%.2fx", x / y }' || echo "n/a"; }
 cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
 {
@@ -260,11 +291,13 @@ cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
   echo
   echo "Peak local disk (staging, write cache, temporary files) of the mount process in the write runs: MountStore $((${DISK[mountstore]:-0} / 1024)) MB, rclone $((${DISK[rclone]:-0} / 1024)) MB, s3fs $((${DISK[s3fs]:-0} / 1024)) MB."
   echo
+  echo "Write-back rows (*_wb): MountStore with --write-back, rclone with its write cache (--vfs-cache-mode writes), s3fs as always (it has no write-back); timed until cp or tar returns. wb_3000_files_stored runs from the start of that cp until all 3,000 files are on the server (MountStore: until \`mountstore unmount\` returns). Peak RSS in these runs: MountStore $((${BRSS[mountstore]:-0} / 1024)) MB, rclone $((${BRSS[rclone]:-0} / 1024)) MB, s3fs $((${BRSS[s3fs]:-0} / 1024)) MB; peak local disk: MountStore $((${BDISK[mountstore]:-0} / 1024)) MB, rclone $((${BDISK[rclone]:-0} / 1024)) MB, s3fs $((${BDISK[s3fs]:-0} / 1024)) MB."
+  echo
   echo "curl rows for writes: one PUT of the 1 GiB file; one server-side COPY + DELETE of it (rename); 1,000 serial PUTs; 1,000 serial DELETEs. tar -x has no curl row (cp_r's 1,000 PUTs is the per-file limit)."
   echo "Writes are timed until the server has the bytes (rclone's write cache returns from close() before that)."
   echo
   echo "Targets: seq_read_1GiB vs curl >= 1.3x; reread_cached_1GiB vs curl >= 3x; ls_lR_cold vs rclone and vs s3fs >= 5x; MountStore RSS < 200 MB (reads), < 250 MB (writes);"
-  echo "seq_write_1GiB vs curl >= 0.8x and vs rclone >= 1.5x; cp_r_1000x4KiB vs s3fs >= 3x."
+  echo "seq_write_1GiB vs curl >= 0.8x and vs rclone >= 1.5x; cp_r_1000x4KiB vs s3fs >= 3x; cp_r_1000x4KiB_wb and tar_x_2000_files_wb vs s3fs >= 10x and ahead of rclone."
 } > "$OUT/mount.md"
 {
   echo "scenario curl mountstore rclone s3fs"

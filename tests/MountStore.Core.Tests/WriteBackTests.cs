@@ -34,7 +34,7 @@ public sealed class WriteBackTests : IDisposable
     private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4) => new(_store, new FileSystemOptions
     {
         DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
-        WriteBack = new WriteBackOptions { MaxPendingFiles = maxPending, Uploads = uploads, MaxRetryDelay = TimeSpan.FromMilliseconds(200) },
+        WriteBack = new WriteBackOptions { MaxPendingFiles = maxPending, Uploads = uploads, MaxRetryDelay = TimeSpan.FromMilliseconds(200), UploadDelay = TimeSpan.FromMilliseconds(50) },
         Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
     }, NullLoggerFactory.Instance);
 
@@ -300,5 +300,29 @@ public sealed class WriteBackTests : IDisposable
         Assert.Null(await _memory.HeadAsync("torn.bin", CancellationToken.None));
         Assert.True(File.Exists(data));
         Assert.Single(Directory.GetFiles(PendingFolder, "*.json"));
+    }
+
+    [Fact]
+    public async Task Mode_and_times_set_right_after_close_go_with_the_pending_upload_without_waiting_for_it()
+    {
+        await using var fs = Mount(uploads: 1);
+        var gate = HoldPuts();
+        await WriteFileAsync(fs, "first.bin", TestStores.Pattern(100)); // keeps the one upload slot busy
+        while (_store.CountOf(StoreCall.Put) == 0)
+            await Task.Delay(10);
+        await WriteFileAsync(fs, "tree/file.txt", TestStores.Pattern(5000));
+        var mtime = new DateTimeOffset(2020, 5, 17, 8, 30, 0, TimeSpan.Zero);
+        // as tar does after extracting a file; returns while the upload slot is still busy
+        var attributes = await fs.SetAttributesAsync("tree/file.txt", null, new AttributeChanges(Permissions: Convert.ToUInt32("600", 8), ModifiedTime: mtime), CancellationToken.None);
+        Assert.Equal(mtime, attributes.ModifiedTime);
+        Assert.Equal(1, _store.CountOf(StoreCall.Put)); // only first.bin's, still held at the gate
+        gate.Open();
+        await DrainAsync(fs);
+        var stored = await _memory.HeadAsync("tree/file.txt", CancellationToken.None);
+        var metadata = FileMetadata.Read(stored!.Metadata, stored.ContentType);
+        Assert.Equal("600", Convert.ToString(metadata.Mode!.Value & 0xFFF, 8));
+        Assert.Equal(mtime, metadata.ModifiedTime);
+        Assert.Equal(2, _store.CountOf(StoreCall.Put)); // one upload each, the change carried by it
+        Assert.Equal(0, _store.CountOf(StoreCall.Copy));
     }
 }

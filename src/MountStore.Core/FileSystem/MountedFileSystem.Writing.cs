@@ -216,6 +216,11 @@ public sealed partial class MountedFileSystem
                     return await TruncateClosedFileAsync(path, changes, cancellationToken).ConfigureAwait(false);
                 if (writer is not null)
                 {
+                    // a closed file waiting for its upload: mode, owner and times go into its record;
+                    // a change of size waits for the upload, then changes the file as usual
+                    if (writer.IsSealed && changes.Size is null &&
+                        await writer.AmendSealedAsync(Changed(writer.Metadata, changes), changes.ModifiedTime, cancellationToken).ConfigureAwait(false))
+                        return _writers.AttributesOf(writer);
                     if (writer.IsSealed)
                         await CommitNowAsync(writer, cancellationToken).ConfigureAwait(false); // its recorded upload first, then this change
                     // A writer joined by path with nothing to commit belongs to handles that have all

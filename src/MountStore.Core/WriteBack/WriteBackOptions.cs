@@ -17,6 +17,14 @@ public sealed record WriteBackOptions
     /// </summary>
     public int MaxPendingFiles { get; init; } = 1000;
 
+    /// <summary>
+    /// How long a closed file waits before its upload begins (1 s). tar, cp -p and rsync set a
+    /// file's mode and times just after closing it: landing in the file's record, they travel
+    /// with its one upload; landing during the upload, they would wait for it and cost a request
+    /// of their own. Unmounting skips the wait.
+    /// </summary>
+    public TimeSpan UploadDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Longest wait between two tries of an upload that failed for a passing reason.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
 

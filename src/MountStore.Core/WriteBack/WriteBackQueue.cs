@@ -26,6 +26,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     private readonly Channel<FileWriter> _ready = Channel.CreateUnbounded<FileWriter>();
     private readonly SemaphoreSlim _room;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _hurry = new();
     private readonly Task[] _workers;
     private long _uploaded;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,7 +93,10 @@ public sealed class WriteBackQueue : IAsyncDisposable
         Schedule(writer);
     }
 
-    /// <summary>Queues a held writer for upload (its last application handle was released), unless it is queued already.</summary>
+    /// <summary>
+    /// Queues a held writer for upload (its last application handle was released), after
+    /// <see cref="WriteBackOptions.UploadDelay"/>, unless it is queued already.
+    /// </summary>
     public void Schedule(FileWriter writer)
     {
         lock (_gate)
@@ -100,6 +104,20 @@ public sealed class WriteBackQueue : IAsyncDisposable
             if (!_held.TryGetValue(writer, out var entry) || entry.Queued || entry.FailedFor is not null)
                 return;
             entry.Queued = true;
+        }
+        _ = EnqueueAfterDelayAsync(writer);
+    }
+
+    private async Task EnqueueAfterDelayAsync(FileWriter writer)
+    {
+        try
+        {
+            if (_options.UploadDelay > TimeSpan.Zero)
+                await Task.Delay(_options.UploadDelay, _hurry.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // unmounting: no more waiting
         }
         _ready.Writer.TryWrite(writer);
     }
@@ -144,6 +162,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     /// </summary>
     public async Task<WriteBackStatus> DrainAsync(TimeSpan every, Action<WriteBackStatus> progress, CancellationToken leaveNow)
     {
+        await _hurry.CancelAsync().ConfigureAwait(false);
         while (true)
         {
             Task changed;
@@ -263,6 +282,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _hurry.CancelAsync().ConfigureAwait(false);
         _ready.Writer.TryComplete();
         await Task.WhenAll(_workers).ConfigureAwait(false);
         List<FileWriter> held;

@@ -353,6 +353,39 @@ public sealed class FileWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// Changes mode, owner or times of a sealed file whose upload has not begun, in its record,
+    /// so the upload carries them (tar and cp -p set them right after close: waiting for each
+    /// file's upload first would make them serial again). False when the file is not sealed
+    /// any more (its upload finished meanwhile): the caller changes it as any other file.
+    /// </summary>
+    public async Task<bool> AmendSealedAsync(FileMetadata metadata, DateTimeOffset? modifiedTime, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false); // an upload in flight holds it
+        try
+        {
+            if (Sealed is not { } pending)
+                return false;
+            Metadata = metadata with { ModifiedTime = metadata.ModifiedTime ?? modifiedTime ?? ModifiedTime };
+            if (modifiedTime is { } time)
+                ModifiedTime = time;
+            Reseal(pending with
+            {
+                Kind = Metadata.Kind,
+                Permissions = Metadata.Permissions,
+                Uid = Metadata.Uid,
+                Gid = Metadata.Gid,
+                ModifiedTime = Metadata.ModifiedTime,
+                AccessTime = Metadata.AccessTime,
+            });
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Write-back's close: makes the file whole on local disk (bytes of the object it changes
     /// fetched where not written), flushes it to disk and records the upload it owes, durably.
     /// Returns false when there is nothing to upload, or only metadata to change (cheap enough
