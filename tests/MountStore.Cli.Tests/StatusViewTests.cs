@@ -76,4 +76,17 @@ public sealed class StatusViewTests
         Assert.Contains("read from it 2.0 GiB, from the store 1.0 GiB; evicted 512.0 MiB in 3 files", text);
         Assert.Contains("local disk errors: 2, last: keeping 4194304 bytes of 'runs/big.h5' (the read itself went on from the store): No space left on device", text);
     }
+
+    [Fact]
+    public void Shows_closed_files_waiting_for_upload_and_the_refused_ones()
+    {
+        Assert.DoesNotContain("write-back", StatusView.Render(Report(Now, 0)));
+        var report = Report(Now, 0) with
+        {
+            WriteBack = new WriteBackReport(37, 12L << 20, Now.AddSeconds(-42), 1200, [new FailedUploadReport("runs/big.h5", "too large for this store (quota)")]),
+        };
+        var text = StatusView.Render(report);
+        Assert.Contains("closed files waiting for upload (write-back): 37 (12.0 MiB), oldest closed 42s ago; uploaded in the background: 1,200", text);
+        Assert.Contains("  REFUSED runs/big.h5: too large for this store (quota) (kept in the cache; the next mount tries again)", text);
+    }
 }
