@@ -325,4 +325,22 @@ public sealed class WriteBackTests : IDisposable
         Assert.Equal(2, _store.CountOf(StoreCall.Put)); // one upload each, the change carried by it
         Assert.Equal(0, _store.CountOf(StoreCall.Copy));
     }
+
+    [Fact]
+    public async Task A_file_written_and_uploaded_is_read_again_from_local_disk_by_a_later_mount()
+    {
+        var bytes = TestStores.Pattern(3 * MiB);
+        await using (var first = Mount())
+        {
+            await WriteFileAsync(first, "model/weights.bin", bytes);
+            await DrainAsync(first);
+        }
+        Assert.Empty(Directory.GetFiles(PendingFolder)); // moved into the cache, not copied
+        var gets = _store.CountOf(StoreCall.Get);
+
+        await using var second = Mount();
+        Assert.Equal(bytes, await ReadFileAsync(second, "model/weights.bin"));
+        Assert.Equal(gets, _store.CountOf(StoreCall.Get));
+        Assert.Equal(bytes.Length, second.DataCache!.ServedBytes);
+    }
 }

@@ -157,6 +157,17 @@ public sealed class CachedObject
         }
     }
 
+    /// <summary>Marks every byte present (a written file taken whole), to be saved by <see cref="SaveAndClose"/>.</summary>
+    internal void MarkWhole()
+    {
+        lock (_gate)
+        {
+            _present.Add(0, Size);
+            _stateChanged = true;
+            _data ??= PrivateFiles.Open(_dataPath, FileMode.Open, FileShare.ReadWrite); // so the save flushes it first
+        }
+    }
+
     /// <summary>
     /// Saves which ranges are present, after flushing their bytes to disk (a crash must never
     /// leave a state naming bytes that did not reach the disk), and closes the data file.

@@ -134,6 +134,48 @@ public sealed class DataCache : IDisposable
         entry.SaveAndClose();
     }
 
+    /// <summary>
+    /// Takes a file written through the mount (write-back's data file, whose bytes are now the
+    /// object's version <paramref name="etag"/>) as the cached data of that object: moved, not
+    /// copied, so a file just written is read again from local disk. The file is deleted instead
+    /// when the cache has no room or a handle still reads another version.
+    /// </summary>
+    public void Adopt(string key, string etag, long size, string dataPath)
+    {
+        var kept = false;
+        try
+        {
+            lock (_gate)
+            {
+                if (_disposed || (_objects.TryGetValue(key, out var old) && old.Users > 0))
+                    return;
+                if (old is not null)
+                    Remove(old);
+            }
+            if (!TryReserve(size))
+                return;
+            lock (_gate)
+            {
+                var stem = PathStemOf(key);
+                File.Move(dataPath, stem + ".data", overwrite: true);
+                var entry = new CachedObject(this, key, etag, size, stem) { LastUsed = Stopwatch.GetTimestamp() };
+                entry.MarkWhole();
+                _objects[key] = entry;
+                entry.SaveAndClose();
+                kept = true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ReportDiskError($"keeping the written file '{key}' as cached data", e);
+        }
+        finally
+        {
+            if (!kept)
+                File.Delete(dataPath);
+        }
+    }
+
     /// <summary>Drops what is kept for <paramref name="key"/> (deleted or replaced through this mount), unless a handle reads it.</summary>
     public void Forget(string key)
     {

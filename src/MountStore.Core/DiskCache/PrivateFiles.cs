@@ -25,7 +25,7 @@ internal static class PrivateFiles
     public static FileStream Open(string path, System.IO.FileMode mode, FileShare share = FileShare.Read)
     {
         var options = new FileStreamOptions { Mode = mode, Access = FileAccess.ReadWrite, Share = share };
-        if (!OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows() && mode is System.IO.FileMode.Create or System.IO.FileMode.CreateNew or System.IO.FileMode.OpenOrCreate)
             options.UnixCreateMode = FileMode;
         return new FileStream(path, options);
     }

@@ -63,7 +63,11 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         try
         {
             var pending = options.WriteBack is not null ? new PendingJournal(options.DataCache!.Directory) : null;
-            _writing = new WriteContext(store, options.Writing, staging, loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory) { Pending = pending };
+            _writing = new WriteContext(store, options.Writing, staging, loggers.CreateLogger<FileWriter>(), Uploads, _clock, Memory)
+            {
+                Pending = pending,
+                KeepWritten = _dataCache is { } cache ? cache.Adopt : null,
+            };
             if (options.WriteBack is { } writeBack)
             {
                 _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, loggers.CreateLogger<WriteBackQueue>());

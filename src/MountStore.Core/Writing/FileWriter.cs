@@ -580,6 +580,20 @@ public sealed class FileWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Hands the stored bytes to the data cache; a cache that cannot take them never fails the close, the file is just dropped.</summary>
+    private void KeepAsCached(Action<string, string, long, string> keep, string version, long length, string id)
+    {
+        try
+        {
+            keep(Key, version, length, _context.Pending!.DataPath(id));
+        }
+        catch (Exception e)
+        {
+            _context.Logger.LogDebug("'{Key}' was not kept as cached data: {Message}", Key, e.Message);
+            _context.Pending!.DeleteUnrecorded(id);
+        }
+    }
+
     private static bool SameMetadata(ObjectWriteOptions a, ObjectWriteOptions b) =>
         a.Metadata.Count == b.Metadata.Count && a.Metadata.All(pair => b.Metadata.TryGetValue(pair.Key, out var value) && value == pair.Value);
 
@@ -595,9 +609,15 @@ public sealed class FileWriter : IAsyncDisposable
             if (_staging is { } staging)
             {
                 staging.Dispose();
-                // a pending upload keeps its bytes for the next mount; anything else is scratch
-                if (staging.KeptAs is { } id)
-                    _context.Pending!.DeleteUnrecorded(id);
+                // A pending upload keeps its bytes for the next mount. Bytes that are exactly the
+                // stored version become its cached data; anything else is scratch.
+                if (staging.KeptAs is { } id && Sealed is null)
+                {
+                    if (!_dirty && !IsDiscarded && _conflict is null && _baseVersion is { } stored && _context.KeepWritten is { } keep && staging.Length == _baseLength)
+                        KeepAsCached(keep, stored, staging.Length, id);
+                    else
+                        _context.Pending!.DeleteUnrecorded(id);
+                }
             }
             _staging = null;
         }

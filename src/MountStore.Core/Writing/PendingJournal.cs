@@ -97,7 +97,8 @@ public sealed class PendingJournal
         return found.OrderBy(r => r.ClosedAt).ToList();
     }
 
-    private string DataPath(string id) => Path.Combine(Directory, id + DataExtension);
+    /// <summary>Where the bytes of upload <paramref name="id"/> are.</summary>
+    public string DataPath(string id) => Path.Combine(Directory, id + DataExtension);
 
     private string RecordPath(string id) => Path.Combine(Directory, id + RecordExtension);
 }

@@ -41,6 +41,12 @@ public sealed class WriteContext(IObjectStore store, WriteOptions options, Stagi
     /// <summary>With write-back: where files live until uploaded, recorded so a later mount finishes them. Null: staging files are scratch.</summary>
     public PendingJournal? Pending { get; init; }
 
+    /// <summary>
+    /// With a data cache: takes a written file's data file, whose bytes are now the object's
+    /// version (key, etag, size, path), as cached data. Null: such files are deleted.
+    /// </summary>
+    public Action<string, string, long, string>? KeepWritten { get; init; }
+
     /// <summary>A staging file standing for an object of <paramref name="baseLength"/> bytes: kept in <see cref="Pending"/> with write-back, else unlinked scratch.</summary>
     public StagingFile NewStagingFile(long baseLength)
     {
