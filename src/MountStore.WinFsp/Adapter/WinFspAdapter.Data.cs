@@ -74,7 +74,9 @@ internal sealed partial class WinFspAdapter
             return WinFspAnswer.Success(default(FspFileInfo));
         try
         {
-            if (!context.IsDirectory && context.Written)
+            // Any open that may write shares the file's writer: FlushFileBuffers on it commits what
+            // every open wrote, as fsync does.
+            if (!context.IsDirectory && (context.OpenedForWrite || context.WriteHandle is not null))
                 await FileSystem.SyncAsync(context.Handle, CancellationToken.None).ConfigureAwait(false);
             return WinFspAnswer.Success(await InfoOfAsync(context).ConfigureAwait(false));
         }
