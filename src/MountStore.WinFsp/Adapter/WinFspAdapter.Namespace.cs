@@ -43,6 +43,8 @@ internal sealed partial class WinFspAdapter
                 if (existing.IsDirectory)
                     return NtStatus.AccessDenied;
             }
+            if (!await ParentIsFolderAsync(to).ConfigureAwait(false))
+                return NtStatus.ObjectPathNotFound;
             var replacedStillOpenAs = await FileSystem.RenameAsync(from, to, noReplace: !replaceIfExists, CancellationToken.None).ConfigureAwait(false);
             if (replacedStillOpenAs is not null)
                 _contexts.MoveFile(to, replacedStillOpenAs);

@@ -21,6 +21,8 @@ internal sealed partial class WinFspAdapter
         {
             if (await FileSystem.LookupAsync(path, CancellationToken.None).ConfigureAwait(false) is not null)
                 return WinFspAnswer.Failure<(FileContext, FspFileInfo)>(NtStatus.ObjectNameCollision);
+            if (!await ParentIsFolderAsync(path).ConfigureAwait(false))
+                return WinFspAnswer.Failure<(FileContext, FspFileInfo)>(NtStatus.ObjectPathNotFound);
             var readOnly = (fileAttributes & WindowsFileInfo.ReadOnlyAttribute) != 0;
             FileContext context;
             NodeAttributes attributes;
@@ -156,6 +158,16 @@ internal sealed partial class WinFspAdapter
         {
             Fail(e, "Close", context.Path);
         }
+    }
+
+    /// <summary>
+    /// Whether the folder <paramref name="path"/> would be in exists. Core would make it (a key
+    /// under a prefix makes a folder), but Windows expects STATUS_OBJECT_PATH_NOT_FOUND there.
+    /// </summary>
+    private async Task<bool> ParentIsFolderAsync(string path)
+    {
+        var parent = PathNames.ParentOf(path);
+        return parent.Length == 0 || await FileSystem.LookupAsync(parent, CancellationToken.None).ConfigureAwait(false) is { IsDirectory: true };
     }
 
     /// <summary>

@@ -216,6 +216,7 @@ public sealed class WinFspAdapterTests : IAsyncLifetime
         Assert.Equal(NtStatus.Success, (await _host.CreateNewAsync(@"\folder", directory: true)).Status);
         var moved = await _host.OpenAsync(@"\to.txt", WindowsHost.ReadWrite);
         Assert.Equal(NtStatus.AccessDenied, await Adapter.RenameAsync(moved.Value.Context, @"\to.txt", @"\folder", replaceIfExists: true));
+        Assert.Equal(NtStatus.ObjectPathNotFound, await Adapter.RenameAsync(moved.Value.Context, @"\to.txt", @"\nowhere\moved.txt", replaceIfExists: false));
         Assert.Equal(NtStatus.Success, await Adapter.RenameAsync(moved.Value.Context, @"\to.txt", @"\folder\moved.txt", replaceIfExists: false));
         await _host.CloseAsync(moved.Value.Context, @"\folder\moved.txt");
         Assert.Equal("source", await _store.ReadTextAsync("folder/moved.txt"));
@@ -234,6 +235,8 @@ public sealed class WinFspAdapterTests : IAsyncLifetime
         Assert.Equal(NtStatus.ObjectNameNotFound, (await Adapter.GetSecurityByNameAsync(@"\empty")).Status);
         Assert.Equal(0, _store.Count);
 
+        Assert.Equal(NtStatus.ObjectPathNotFound, (await _host.CreateNewAsync(@"\full\inside.txt")).Status);
+        Assert.Equal(NtStatus.Success, (await _host.CreateNewAsync(@"\full", directory: true)).Status);
         await _host.WriteNewFileAsync(@"\full\inside.txt", "y"u8.ToArray());
         Assert.Equal(NtStatus.DirectoryNotEmpty, await _host.DeleteAsync(@"\full", directory: true));
         // Were the delete pending anyway (the folder filled after CanDelete), Cleanup is refused by Core.
