@@ -51,6 +51,25 @@ internal sealed unsafe class WinFspApi
         FileSystemAddDirInfo = (delegate* unmanaged<FspDirInfo*, void*, uint, uint*, byte>)Export(library, path, "FspFileSystemAddDirInfo");
     }
 
+    // Only the functions used while serving requests; the volume's life cycle is left unbound.
+    private WinFspApi(delegate* unmanaged<FspFileSystem*, FspTransactResponse*, void> sendResponse,
+        delegate* unmanaged<FspOperationContext*> getOperationContext,
+        delegate* unmanaged<FspDirInfo*, void*, uint, uint*, byte> addDirInfo)
+    {
+        FileSystemSendResponse = sendResponse;
+        FileSystemGetOperationContext = getOperationContext;
+        FileSystemAddDirInfo = addDirInfo;
+    }
+
+    /// <summary>
+    /// An API of the three functions the table's entries call while serving (for a test host that
+    /// plays the dispatcher without WinFsp); calling any other member of it is an error.
+    /// </summary>
+    internal static WinFspApi ForServing(delegate* unmanaged<FspFileSystem*, FspTransactResponse*, void> sendResponse,
+        delegate* unmanaged<FspOperationContext*> getOperationContext,
+        delegate* unmanaged<FspDirInfo*, void*, uint, uint*, byte> addDirInfo) =>
+        new(sendResponse, getOperationContext, addDirInfo);
+
     /// <summary>Loads the installed WinFsp; throws <see cref="WinFspNotInstalledException"/> with a one-line reason when it cannot.</summary>
     public static WinFspApi Load()
     {
