@@ -226,10 +226,10 @@ public sealed class WriteBackMountTests : IAsyncLifetime
         await SwiftAsync("post", "-H", "X-Container-Meta-Quota-Bytes: 1", _container); // nothing can upload for now
         var mount = await MountAsync("--uploads", "1");
         await File.WriteAllTextAsync(Path.Combine(mount.Directory, "later.txt"), "kept for the next mount\n");
-        await SwiftAsync("post", "-H", "X-Remove-Container-Meta-Quota-Bytes: x", _container);
         var lazy = (await ProcessRunner.RunAsync(MountProcess.Binary, ["unmount", "--lazy", mount.Directory])).EnsureSuccess("unmount --lazy");
         Assert.Equal(0, await mount.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         await mount.DisposeAsync();
+        await SwiftAsync("post", "-H", "X-Remove-Container-Meta-Quota-Bytes: x", _container);
         Assert.Contains("1 closed files", lazy.StdErr);
         Assert.Contains("next mount", lazy.StdErr);
         Assert.Null(await StoredAsync("later.txt"));
