@@ -189,6 +189,8 @@ public sealed class DataCache : IDisposable
     /// <summary>Takes room for <paramref name="bytes"/>, evicting idle objects if needed; false when even that leaves too little.</summary>
     internal bool TryReserve(long bytes)
     {
+        if (Volatile.Read(ref _disposed))
+            return false; // a fetch finishing after unmount: its state could no longer be saved
         if (Interlocked.Read(ref _used) + _otherUse() + bytes <= Options.MaxBytes)
         {
             Interlocked.Add(ref _used, bytes);

@@ -354,7 +354,12 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             if (mode.Write && _writers.Join(path) is { } shared)
             {
                 if (mode.Truncate)
+                {
+                    // a closed file waiting for its upload is uploaded first: its recorded bytes never change under the record
+                    if (shared.IsSealed)
+                        await CommitNowAsync(shared, cancellationToken).ConfigureAwait(false);
                     await shared.TruncateAsync(0, cancellationToken).ConfigureAwait(false);
+                }
                 return Register(path, null, shared, mode, _writers.AttributesOf(shared), revalidated: false);
             }
             var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
