@@ -101,7 +101,7 @@ public sealed class DataCacheMountTests : IAsyncLifetime
         // A file's cached ranges are saved when its last handle is released, which the kernel
         // sends just after close() returns: ranges of a file still open at a crash are lost (the
         // next mount fetches them again), never trusted unsaved.
-        var first = await MountAsync("swift");
+        await using var first = await MountAsync("swift");
         await ReadAllAsync(first);
         await first.WaitUntilNoFileIsOpenAsync();
         await first.SignalAsync(9);

@@ -13,6 +13,7 @@ public sealed class MountProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private MountProcess(Process process, string directory)
     {
@@ -160,6 +161,9 @@ public sealed class MountProcess : IAsyncDisposable
     /// <summary>SIGTERM, then waits for a clean exit; kills it if it does not come.</summary>
     public async ValueTask DisposeAsync()
     {
+        // tests dispose on purpose (to clear a killed mount) and again when the test ends
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         if (!_process.HasExited)
         {
             await SignalAsync(15);

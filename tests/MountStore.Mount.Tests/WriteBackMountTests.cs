@@ -85,7 +85,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     public async Task A_tree_copied_with_cp_is_in_the_store_byte_for_byte_once_unmount_returns()
     {
         var source = MakeTree();
-        var mount = await MountAsync();
+        await using var mount = await MountAsync();
         await Tools.RunAsync("cp", "-r", source, Path.Combine(mount.Directory, "copy"));
         // at once, from the cache: the copy lists and reads the same while it uploads
         Assert.Equal(await Tools.Sha256SumAsync(Path.Combine(source, "big.bin")), await Tools.Sha256SumAsync(Path.Combine(mount.Directory, "copy", "big.bin")));
@@ -115,7 +115,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     public async Task A_mount_killed_in_the_middle_of_a_copy_loses_no_file_whose_close_returned()
     {
         var source = MakeTree();
-        var mount = await MountAsync();
+        await using var mount = await MountAsync();
         // a copier that says which files it has closed, one line each, as it goes
         var copier = new System.Diagnostics.ProcessStartInfo(Tools.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         copier.ArgumentList.Add("-c");
@@ -144,7 +144,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
         Assert.InRange(closed.Count, 120, 301);
         var recorded = Directory.GetFiles(Path.Combine(CacheDir, "pending"), "*.json").Length;
 
-        var again = await MountAsync();
+        await using var again = await MountAsync();
         await UnmountAsync(again);
         foreach (var rel in closed)
         {
@@ -161,7 +161,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     [Fact]
     public async Task Renames_rewrites_and_deletes_right_after_a_close_end_as_the_user_left_them()
     {
-        var mount = await MountAsync();
+        await using var mount = await MountAsync();
         var script = """
             set -e
             cd "$1"
@@ -194,7 +194,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     {
         // a container quota refuses the upload (413) after close() has returned
         await SwiftAsync("post", "-H", "X-Container-Meta-Quota-Bytes: 1000", _container);
-        var mount = await MountAsync();
+        await using var mount = await MountAsync();
         var bytes = RandomNumberGenerator.GetBytes(50_000);
         await File.WriteAllBytesAsync(Path.Combine(mount.Directory, "results.bin"), bytes);
         System.Text.Json.JsonElement writeBack = default;
@@ -215,7 +215,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
         Assert.Null(await StoredAsync("results.bin"));
 
         await SwiftAsync("post", "-H", "X-Remove-Container-Meta-Quota-Bytes: x", _container);
-        var again = await MountAsync();
+        await using var again = await MountAsync();
         await UnmountAsync(again);
         Assert.Equal(bytes, await StoredAsync("results.bin"));
     }
@@ -224,7 +224,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     public async Task Unmount_lazy_leaves_pending_uploads_for_the_next_mount_and_says_so()
     {
         await SwiftAsync("post", "-H", "X-Container-Meta-Quota-Bytes: 1", _container); // nothing can upload for now
-        var mount = await MountAsync("--uploads", "1");
+        await using var mount = await MountAsync("--uploads", "1");
         await File.WriteAllTextAsync(Path.Combine(mount.Directory, "later.txt"), "kept for the next mount\n");
         var lazy = (await ProcessRunner.RunAsync(MountProcess.Binary, ["unmount", "--lazy", mount.Directory])).EnsureSuccess("unmount --lazy");
         Assert.Equal(0, await mount.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -234,7 +234,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
         Assert.Contains("next mount", lazy.StdErr);
         Assert.Null(await StoredAsync("later.txt"));
 
-        var again = await MountAsync();
+        await using var again = await MountAsync();
         await UnmountAsync(again);
         Assert.Equal("kept for the next mount\n", System.Text.Encoding.UTF8.GetString((await StoredAsync("later.txt"))!));
     }
