@@ -11,15 +11,8 @@ CONTAINER=mountstore-bench
 ENDPOINT=http://127.0.0.1:8080
 mkdir -p "$OUT"
 
-missing=()
-for p in rclone s3fs gnuplot-nox curl bc; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/lib/install-packages.sh
+install_missing_packages --no-install-recommends -- rclone s3fs gnuplot-nox curl bc
 
 dotnet run --project tests/MountStore.Bench -c Release --no-build -- prepare-mount
 

@@ -5,15 +5,6 @@
 # client for make demo), and the other tools whose objects the mount must read right (rclone, s3fs).
 # Idempotent; root only.
 set -euo pipefail
-packages=(fuse3 libfuse3-3 libfuse3-dev gcc libc6-dev rsync tar make zip unzip git sqlite3 python3-pandas systemd curl python3-swiftclient rclone s3fs)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source "$(dirname "$0")/lib/install-packages.sh"
+install_missing_packages -- fuse3 libfuse3-3 libfuse3-dev gcc libc6-dev rsync tar make zip unzip git sqlite3 python3-pandas systemd curl python3-swiftclient rclone s3fs
 [[ -e /dev/fuse ]] || { echo "/dev/fuse is missing: modprobe fuse (or run the container with --device /dev/fuse)" >&2; exit 1; }

@@ -4,17 +4,8 @@
 # which runs what it builds. Both come from Debian (bookworm: gcc-mingw-w64-x86-64 12.2, wine64 8.0).
 # Idempotent; root only. apt-get update runs only when something is missing.
 set -euo pipefail
-packages=(gcc-mingw-w64-x86-64 wine64)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  # No recommends: wine64 recommends a desktop's worth of fonts and libraries a console program does not use.
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$(dirname "$0")/lib/install-packages.sh"
+# No recommends: wine64 recommends a desktop's worth of fonts and libraries a console program does not use.
+install_missing_packages --no-install-recommends -- gcc-mingw-w64-x86-64 wine64
 command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "x86_64-w64-mingw32-gcc is missing after installing gcc-mingw-w64-x86-64" >&2; exit 1; }
 command -v wine64 >/dev/null || [[ -x /usr/lib/wine/wine64 ]] || { echo "wine64 is missing after installing it" >&2; exit 1; }

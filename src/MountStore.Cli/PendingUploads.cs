@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using MountStore.Cli.Status;
 
@@ -10,7 +9,7 @@ namespace MountStore.Cli;
 /// mount process goes on uploading closed files. This follows it through its status socket,
 /// with a progress line, until it exits (every file uploaded, or refused and kept).
 /// </summary>
-internal static partial class PendingUploads
+internal static class PendingUploads
 {
     /// <summary>What a write-back mount still has to upload, or null when the mount has no write-back (or no status socket).</summary>
     public static async Task<Snapshot?> OfAsync(string mountPoint, CancellationToken cancellationToken)
@@ -34,7 +33,7 @@ internal static partial class PendingUploads
     public static void Leave(int processId)
     {
         if (!OperatingSystem.IsWindows())
-            _ = Kill(processId, (int)MountCommand.UploadsLeftSignal);
+            _ = Service.Posix.Signal(processId, (int)MountCommand.UploadsLeftSignal);
     }
 
     /// <summary>Shows the uploads going on until the mount process is gone; Ctrl-C stops following (they go on).</summary>
@@ -61,9 +60,6 @@ internal static partial class PendingUploads
             Console.Error.WriteLine();
         return 0;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     /// <summary>Files pending in a mount process.</summary>
     public sealed record Snapshot(int ProcessId, int Pending, long PendingBytes, int Failed);

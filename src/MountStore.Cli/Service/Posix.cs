@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace MountStore.Cli.Service;
 
-/// <summary>The libc calls a daemon needs and .NET does not offer.</summary>
+/// <summary>The libc calls a daemon (and `unmount --lazy`) needs and .NET does not offer.</summary>
 internal static partial class Posix
 {
     [LibraryImport("libc", EntryPoint = "setsid", SetLastError = true)]
@@ -16,6 +16,10 @@ internal static partial class Posix
 
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="processId"/> (.NET only sends SIGKILL).</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Signal(int processId, int signal);
 
     /// <summary>
     /// Points stdin, stdout and stderr at /dev/null, so a daemon never writes to (or dies on) the

@@ -115,7 +115,7 @@ public sealed class DataCache : IDisposable
                 Remove(kept);
                 _logger.LogDebug("Cached data of '{Key}' dropped: the object is now version {ETag}, the cache held {Old}", key, etag, kept.ETag);
             }
-            var entry = new CachedObject(this, key, etag, size, PathStemOf(key)) { Users = 1, LastUsed = Stopwatch.GetTimestamp() };
+            var entry = new CachedObject(this, key, etag, size, NewPathStemOf(key)) { Users = 1, LastUsed = Stopwatch.GetTimestamp() };
             _objects[key] = entry;
             return entry;
         }
@@ -156,7 +156,7 @@ public sealed class DataCache : IDisposable
                 return;
             lock (_gate)
             {
-                var stem = PathStemOf(key);
+                var stem = NewPathStemOf(key);
                 File.Move(dataPath, stem + ".data", overwrite: true);
                 var entry = new CachedObject(this, key, etag, size, stem) { LastUsed = Stopwatch.GetTimestamp() };
                 entry.MarkWhole();
@@ -259,9 +259,15 @@ public sealed class DataCache : IDisposable
     private string PathStemOf(string key)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        var folder = Path.Combine(_objectsFolder, hash[..2]);
-        PrivateFiles.EnsureFolder(folder);
-        return Path.Combine(folder, hash);
+        return Path.Combine(_objectsFolder, hash[..2], hash);
+    }
+
+    /// <summary>Where a new object's files go, its folder made (mode 0700) if it is the first there.</summary>
+    private string NewPathStemOf(string key)
+    {
+        var stem = PathStemOf(key);
+        PrivateFiles.EnsureFolder(Path.GetDirectoryName(stem)!);
+        return stem;
     }
 
     /// <summary>Loads the objects earlier mounts saved; data files without a readable state are deleted.</summary>

@@ -16,16 +16,7 @@ public sealed class StagingArea
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), $"mountstore-{Environment.ProcessId}");
         LimitBytes = limitBytes;
-        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(Directory); // the per-user temp folder is private already
-        }
-        else
-        {
-            System.IO.Directory.CreateDirectory(Directory, ownerOnly);
-            File.SetUnixFileMode(Directory, ownerOnly); // an existing folder may have been looser
-        }
+        DiskCache.PrivateFiles.EnsureFolder(Directory);
     }
 
     /// <summary>The folder.</summary>
