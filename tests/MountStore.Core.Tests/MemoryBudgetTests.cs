@@ -103,6 +103,35 @@ public sealed class MemoryBudgetTests
     }
 
     [Fact]
+    public async Task An_upload_from_a_finished_file_waits_for_memory_instead_of_failing()
+    {
+        // A writer short of memory moves its bytes to disk; the upload of that disk file at close
+        // has nowhere further to go, so it must wait for memory, not fail the close (seen under
+        // load: eight writers at once, one close failing with "no write memory came free").
+        var memory = new InMemoryObjectStore(new Storage.StoreLimits { MinPartBytes = 5 * MiB, MaxParts = 10_000 });
+        var writes = new WriteBufferPool(new MemoryBudget(16 * MiB), 16 * MiB);
+        var hog = await writes.RentAsync(14 * MiB, TimeSpan.FromSeconds(1), CancellationToken.None);
+        var data = TestStores.Pattern(12 * MiB + 7, 3);
+        var upload = new StreamingUpload(memory, "from-disk.bin", Storage.ObjectWriteOptions.Default, new PartSizing(memory.Limits, 5 * MiB), writes, 2, NullLogger.Instance);
+        upload.SourceIsFinishedFile();
+
+        var writing = Task.Run(async () =>
+        {
+            for (var offset = 0; offset < data.Length; offset += MiB)
+                await upload.WriteAsync(offset, data.AsMemory(offset, Math.Min(MiB, data.Length - offset)), CancellationToken.None);
+            return await upload.CompleteAsync(CancellationToken.None);
+        });
+        await Task.Delay(TimeSpan.FromSeconds(3)); // longer than a writer's wait for memory
+        Assert.False(writing.IsCompleted, "the upload found memory that was all taken");
+        writes.Return(hog!);
+        var stored = await writing;
+
+        Assert.Equal(data.Length, stored.Size);
+        Assert.Equal(data, await StoredAsync(memory, "from-disk.bin"));
+        Assert.Equal(0, writes.InUseBytes);
+    }
+
+    [Fact]
     public async Task Sixteen_readers_and_four_writers_at_once_stay_within_one_limit()
     {
         var memory = new InMemoryObjectStore(new Storage.StoreLimits { MinPartBytes = 5 * MiB, MaxParts = 10_000 });

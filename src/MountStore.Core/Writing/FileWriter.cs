@@ -560,6 +560,7 @@ public sealed class FileWriter : IAsyncDisposable
             }
         }
         var upload = _context.NewUpload(key, options);
+        upload.SourceIsFinishedFile();
         try
         {
             var buffer = new byte[1 << 20];

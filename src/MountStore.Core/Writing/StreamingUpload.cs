@@ -30,6 +30,7 @@ public sealed class StreamingUpload : IAsyncDisposable
     private readonly UploadsInProgress? _uploads;
     private UploadProgress? _progress;
     private StagingFile? _mirror;
+    private bool _finishedSource;
 
     /// <summary>An upload to <paramref name="key"/>, nothing sent yet; shown in <paramref name="uploads"/> from its first byte.</summary>
     public StreamingUpload(IObjectStore store, string key, ObjectWriteOptions options, PartSizing sizing, WriteBufferPool pool, int maxPartsInFlight, ILogger logger, UploadsInProgress? uploads = null)
@@ -84,6 +85,15 @@ public sealed class StreamingUpload : IAsyncDisposable
     /// loses a conflict can be stored again from. A full staging disk drops the copy (logged).
     /// </summary>
     public void KeepLocalCopy(StagingFile mirror) => _mirror = mirror;
+
+    /// <summary>
+    /// Says the bytes come in order from a file already complete (a staged or pending file), never
+    /// rewritten: no part is held back, each goes up as soon as the next begins, and a part's
+    /// buffer is taken whole. Such an upload never holds an unsent buffer while it waits for
+    /// memory, so it can wait as long as it takes instead of failing (it has no disk to fall back
+    /// to: it is reading from it).
+    /// </summary>
+    public void SourceIsFinishedFile() => _finishedSource = true;
 
     /// <summary>Changes the key; only possible before any part is sent.</summary>
     public bool TryMove(string key)
@@ -185,7 +195,7 @@ public sealed class StreamingUpload : IAsyncDisposable
                 await GrowAsync(last, cancellationToken).ConfigureAwait(false);
             return last;
         }
-        if (last is not null && last.Number > 1)
+        if (last is not null && (last.Number > 1 || _finishedSource))
             await SendAsync(last, cancellationToken).ConfigureAwait(false);
         var number = _parts.Count + 1;
         if (number > _sizing.MaxParts)
@@ -193,7 +203,7 @@ public sealed class StreamingUpload : IAsyncDisposable
         var capacity = _sizing.SizeOf(number);
         var part = new Part(number, last?.End ?? 0, capacity);
         // The first part grows as it fills: a small file (or an idle log) holds little memory.
-        part.Buffer = await RentAsync(number == 1 ? FirstBufferBytes : (int)capacity, cancellationToken).ConfigureAwait(false);
+        part.Buffer = await RentAsync(number == 1 && !_finishedSource ? FirstBufferBytes : (int)capacity, cancellationToken).ConfigureAwait(false);
         _parts.Add(part);
         return part;
     }
@@ -215,9 +225,9 @@ public sealed class StreamingUpload : IAsyncDisposable
                 return buffer;
             // Every writer that waits too long gives something up, so no set of writers can
             // hold the whole budget while waiting on each other.
-            if (!HasSentParts)
+            if (!HasSentParts && !_finishedSource)
                 throw new WriteMemoryExhaustedException();
-            if (_parts[0].Buffer is not null && _parts[0].Upload is null)
+            if (_parts.Count > 0 && _parts[0].Buffer is not null && _parts[0].Upload is null)
             {
                 _logger.LogDebug("Write memory is short: sending the held-back first part of '{Key}' now", Key);
                 await SendAsync(_parts[0], cancellationToken).ConfigureAwait(false);
