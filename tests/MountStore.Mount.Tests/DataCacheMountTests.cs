@@ -114,6 +114,39 @@ public sealed class DataCacheMountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Past_its_bound_the_cache_evicts_the_least_recently_read_file_and_keeps_the_rest()
+    {
+        foreach (var name in new[] { "a.bin", "b.bin", "c.bin" })
+            await UploadAsync(name, 8 << 20, name);
+        string[] options = ["--cache-max-size", "20"];
+        async Task ReadAsync(MountProcess mount, string name) =>
+            Assert.Equal(_sha[name], await Tools.Sha256SumAsync(Path.Combine(mount.Directory, name)));
+
+        await using (var first = await MountAsync("swift", options))
+        {
+            await ReadAsync(first, "a.bin");
+            await ReadAsync(first, "b.bin");
+            await ReadAsync(first, "c.bin"); // 24 MiB read through a 20 MiB cache: a.bin must go
+            await first.WaitUntilNoFileIsOpenAsync();
+            var cache = (await first.StatusJsonAsync()).GetProperty("dataCache");
+            Assert.True(cache.GetProperty("evictedObjects").GetInt64() >= 1, cache.ToString());
+            Assert.True(cache.GetProperty("usedBytes").GetInt64() <= 20 << 20, cache.ToString());
+        }
+        Assert.True(await DiskUsageAsync(CacheDir) <= 21 << 20, "the cache folder holds more than its bound");
+
+        await using var second = await MountAsync("swift", options);
+        await ReadAsync(second, "c.bin");
+        await ReadAsync(second, "b.bin");
+        Assert.Equal(WarmUpGets, await second.SucceededRequestsAsync("get")); // the two read last were kept
+        await ReadAsync(second, "a.bin");
+        Assert.True(await second.SucceededRequestsAsync("get") > WarmUpGets); // the first was evicted
+    }
+
+    /// <summary>Bytes the files under <paramref name="folder"/> really take on disk (du: sparse files count what they hold).</summary>
+    private static async Task<long> DiskUsageAsync(string folder) =>
+        long.Parse((await Tools.RunAsync("du", "-s", "-B1", folder)).Split('\t')[0]);
+
+    [Fact]
     public async Task A_second_mount_on_the_same_cache_folder_is_refused_with_a_clear_message()
     {
         await using var first = await MountAsync("swift");
