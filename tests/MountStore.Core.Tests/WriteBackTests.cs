@@ -334,6 +334,40 @@ public sealed class WriteBackTests : IDisposable
     }
 
     [Fact]
+    public async Task Changes_after_close_are_kept_for_the_next_mount_and_a_torn_change_loses_only_itself()
+    {
+        var mtime = new DateTimeOffset(2019, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        await using (var first = Mount())
+        {
+            _store.FailFrom(StoreCall.Put, 1, () => new StoreUnavailableException("PUT", "x", 503, "the store is down"));
+            await WriteFileAsync(first, "a.txt", TestStores.Pattern(3000, seed: 1));
+            await WriteFileAsync(first, "b.txt", TestStores.Pattern(4000, seed: 2));
+            // as tar and mv do after close: written as updates beside the durable records
+            await first.SetAttributesAsync("a.txt", null, new AttributeChanges(Permissions: Convert.ToUInt32("600", 8), ModifiedTime: mtime), CancellationToken.None);
+            await first.RenameAsync("a.txt", "renamed/a.txt", noReplace: false, CancellationToken.None);
+            await first.SetAttributesAsync("b.txt", null, new AttributeChanges(Permissions: Convert.ToUInt32("600", 8)), CancellationToken.None);
+        } // stopped with both uploads pending
+        Assert.Equal(2, Directory.GetFiles(PendingFolder, "*.update").Length);
+        // a crash before the disk wrote b.txt's update: the torn update is ignored, the file is not
+        var bUpdate = Directory.GetFiles(PendingFolder, "*.update").Single(p => File.ReadAllText(p).Contains("\"b.txt\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(bUpdate, "{\"id\": ");
+        _store.Heal();
+
+        await using var second = Mount();
+        await DrainAsync(second);
+        var a = await _memory.HeadAsync("renamed/a.txt", CancellationToken.None);
+        Assert.Null(await _memory.HeadAsync("a.txt", CancellationToken.None));
+        Assert.Equal(TestStores.Pattern(3000, seed: 1), await _memory.ReadAllBytesAsync("renamed/a.txt"));
+        var aMetadata = FileMetadata.Read(a!.Metadata, a.ContentType);
+        Assert.Equal("600", Convert.ToString(aMetadata.Mode!.Value & 0xFFF, 8));
+        Assert.Equal(mtime, aMetadata.ModifiedTime);
+        var b = await _memory.HeadAsync("b.txt", CancellationToken.None);
+        Assert.Equal(TestStores.Pattern(4000, seed: 2), await _memory.ReadAllBytesAsync("b.txt"));
+        Assert.Equal("640", Convert.ToString(FileMetadata.Read(b!.Metadata, b.ContentType).Mode!.Value & 0xFFF, 8)); // as closed
+        Assert.Empty(Directory.GetFiles(PendingFolder).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_file_written_and_uploaded_is_read_again_from_local_disk_by_a_later_mount()
     {
         var bytes = TestStores.Pattern(3 * MiB);

@@ -23,6 +23,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<FileWriter, Entry> _held = new(ReferenceEqualityComparer.Instance);
+    private int _leaving; // writers let go whose files are still being handed over (to the data cache, or deleted)
     private readonly Channel<FileWriter> _ready = Channel.CreateUnbounded<FileWriter>();
     private readonly SemaphoreSlim _room;
     private readonly CancellationTokenSource _stopping = new();
@@ -138,10 +139,19 @@ public sealed class WriteBackQueue : IAsyncDisposable
         {
             if (!_held.Remove(writer))
                 return;
+            _leaving++;
         }
         _room.Release();
-        await _leave(writer).ConfigureAwait(false);
-        Changed();
+        try
+        {
+            await _leave(writer).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+                _leaving--;
+            Changed();
+        }
     }
 
     /// <summary>What is pending now.</summary>
@@ -167,12 +177,14 @@ public sealed class WriteBackQueue : IAsyncDisposable
         {
             Task changed;
             WriteBackStatus status;
+            bool leaving;
             lock (_gate)
             {
                 changed = _changed.Task;
                 status = Status();
+                leaving = _leaving > 0;
             }
-            if (status.Pending == status.Failed.Count || leaveNow.IsCancellationRequested)
+            if ((status.Pending == status.Failed.Count && !leaving) || leaveNow.IsCancellationRequested)
                 return status;
             try
             {

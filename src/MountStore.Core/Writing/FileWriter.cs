@@ -98,9 +98,13 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>True while a closed file waits for its upload (write-back).</summary>
     public bool IsSealed => Sealed is not null;
 
+    /// <summary>Records the upload this writer owes: durably when it is new (close), as an update when it changes after close.</summary>
     private void Reseal(PendingUpload record)
     {
-        _context.Pending!.Save(record);
+        if (Sealed is null)
+            _context.Pending!.Save(record);
+        else
+            _context.Pending!.Update(record);
         Sealed = record;
     }
 

@@ -10,11 +10,16 @@ namespace MountStore.Core.Writing;
 /// flushed to disk, and removed only after the object is in the store; a data file without a
 /// record is a file whose close() never returned (or one already stored) and is deleted at the
 /// next mount. So after kill -9, a crash or a reboot, every record names bytes that are whole.
+/// Changes after close (a rename, the times and mode tar sets) go to ID.update, written without
+/// waiting for the disk: POSIX makes them durable only through fsync, which uploads at once, and
+/// a flush each would double the cost of extracting a small file. The durable record is never
+/// replaced by one: a crash that leaves a torn update loses the change, never the file.
 /// </summary>
 public sealed class PendingJournal
 {
     private const string RecordExtension = ".json";
     private const string DataExtension = ".data";
+    private const string UpdateExtension = ".update";
 
     /// <summary>Opens (creates, mode 0700) the pending folder in <paramref name="cacheDirectory"/>.</summary>
     public PendingJournal(string cacheDirectory)
@@ -39,18 +44,54 @@ public sealed class PendingJournal
     public SafeFileHandle OpenData(string id) => File.OpenHandle(DataPath(id), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
 
     /// <summary>Writes (or replaces) a record, durably. Its data must be flushed to disk first.</summary>
-    public void Save(PendingUpload record) =>
-        PrivateFiles.ReplaceDurably(RecordPath(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, PendingUploadJson.Default.PendingUpload));
+    public void Save(PendingUpload record)
+    {
+        File.Delete(UpdatePath(record.Id)); // it amended the record this one replaces
+        PrivateFiles.ReplaceDurably(RecordPath(record.Id), Serialize(record));
+    }
+
+    /// <summary>
+    /// Records a change to a saved upload (its key, metadata or base version; never its bytes)
+    /// without flushing it: kept across kill -9, and across a crash unless the disk had not
+    /// written it yet, when the saved record stands.
+    /// </summary>
+    public void Update(PendingUpload record)
+    {
+        var path = UpdatePath(record.Id);
+        using (var file = PrivateFiles.Open(path + ".new", FileMode.Create))
+            file.Write(Serialize(record));
+        File.Move(path + ".new", path, overwrite: true);
+    }
 
     /// <summary>Forgets an upload that is done (or whose file was deleted): the record first, so a crash in between leaves only data, which is dropped.</summary>
     public void Remove(string id)
     {
-        File.Delete(RecordPath(id));
+        RemoveRecord(id);
         File.Delete(DataPath(id));
     }
 
     /// <summary>Forgets the record of an upload that is done; its data file stays while its writer may still write to it.</summary>
-    public void RemoveRecord(string id) => File.Delete(RecordPath(id));
+    public void RemoveRecord(string id)
+    {
+        File.Delete(RecordPath(id));
+        File.Delete(UpdatePath(id));
+    }
+
+    private static byte[] Serialize(PendingUpload record) => JsonSerializer.SerializeToUtf8Bytes(record, PendingUploadJson.Default.PendingUpload);
+
+    /// <summary>The latest update of <paramref name="record"/> when one was written whole, else the record.</summary>
+    private PendingUpload Latest(PendingUpload record)
+    {
+        try
+        {
+            var update = JsonSerializer.Deserialize(File.ReadAllBytes(UpdatePath(record.Id)), PendingUploadJson.Default.PendingUpload);
+            return update is not null && update.Id == record.Id && update.Length == record.Length ? update : record;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return record; // none, or torn by a crash: the change is lost, the file is not
+        }
+    }
 
     /// <summary>Deletes the data file of a writer that never sealed it (its close never returned, or the bytes were stored).</summary>
     public void DeleteUnrecorded(string id)
@@ -79,7 +120,7 @@ public sealed class PendingJournal
                 else if (!data.Exists || data.Length != record.Length)
                     unusable.Add($"{path}: '{record.Key}' should have {record.Length} bytes in {data.FullName}, which {(data.Exists ? $"has {data.Length}" : "is missing")}");
                 else
-                    found.Add(record);
+                    found.Add(Latest(record));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
             {
@@ -92,6 +133,8 @@ public sealed class PendingJournal
                 File.Delete(path);
             else if (path.EndsWith(".new", StringComparison.Ordinal))
                 File.Delete(path); // a record being replaced when the mount stopped: the old one stands
+            else if (path.EndsWith(UpdateExtension, StringComparison.Ordinal) && !File.Exists(Path.ChangeExtension(path, RecordExtension)))
+                File.Delete(path); // its upload finished as the mount stopped
         }
         damaged = unusable;
         return found.OrderBy(r => r.ClosedAt).ToList();
@@ -101,4 +144,6 @@ public sealed class PendingJournal
     public string DataPath(string id) => Path.Combine(Directory, id + DataExtension);
 
     private string RecordPath(string id) => Path.Combine(Directory, id + RecordExtension);
+
+    private string UpdatePath(string id) => Path.Combine(Directory, id + UpdateExtension);
 }
