@@ -31,10 +31,14 @@ public sealed class WriteBackTests : IDisposable
 
     private string PendingFolder => Path.Combine(_folder, "cache", "pending");
 
-    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4) => new(_store, new FileSystemOptions
+    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4, TimeSpan? foregroundYield = null) => new(_store, new FileSystemOptions
     {
         DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
-        WriteBack = new WriteBackOptions { MaxPendingFiles = maxPending, Uploads = uploads, MaxRetryDelay = TimeSpan.FromMilliseconds(200), UploadDelay = TimeSpan.FromMilliseconds(50) },
+        WriteBack = new WriteBackOptions
+        {
+            MaxPendingFiles = maxPending, Uploads = uploads, MaxRetryDelay = TimeSpan.FromMilliseconds(200), UploadDelay = TimeSpan.FromMilliseconds(50),
+            ForegroundYield = foregroundYield ?? TimeSpan.FromMilliseconds(200),
+        },
         Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
     }, NullLoggerFactory.Instance);
 
@@ -365,6 +369,25 @@ public sealed class WriteBackTests : IDisposable
         Assert.Equal(TestStores.Pattern(4000, seed: 2), await _memory.ReadAllBytesAsync("b.txt"));
         Assert.Equal("640", Convert.ToString(FileMetadata.Read(b!.Metadata, b.ContentType).Mode!.Value & 0xFFF, 8)); // as closed
         Assert.Empty(Directory.GetFiles(PendingFolder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task An_upload_waits_for_a_request_an_application_waits_on_and_its_own_requests_never_hold_others()
+    {
+        await using var fs = Mount(uploads: 1, foregroundYield: TimeSpan.FromMinutes(5));
+        var headGate = new Gate();
+        _store.Before(StoreCall.Head, () => headGate.Passed);
+        await WriteFileAsync(fs, "pending.txt", TestStores.Pattern(100)); // new name: its close asks the store nothing
+        var lookup = fs.GetAttributesAsync("elsewhere/unknown.txt", CancellationToken.None).AsTask(); // a HEAD someone waits on
+        while (_store.CountOf(StoreCall.Head) == 0)
+            await Task.Delay(10);
+        await Task.Delay(300); // the upload's delay (50 ms) has passed: it is waiting for the HEAD
+        Assert.Equal(0, _store.CountOf(StoreCall.Put));
+
+        headGate.Open();
+        await Assert.ThrowsAsync<FileSystemException>(() => lookup);
+        await DrainAsync(fs); // the upload's own requests (it is background work) do not make it wait for itself
+        Assert.Equal(TestStores.Pattern(100), await _memory.ReadAllBytesAsync("pending.txt"));
     }
 
     [Fact]

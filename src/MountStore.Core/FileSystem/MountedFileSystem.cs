@@ -35,11 +35,14 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
+    private readonly ForegroundRequests _foreground = new();
 
     /// <summary>A filesystem over <paramref name="store"/>.</summary>
     public MountedFileSystem(IObjectStore store, FileSystemOptions options, ILoggerFactory loggers, TimeProvider? clock = null, StagingArea? staging = null)
     {
         options.Validate();
+        if (options.WriteBack is not null)
+            store = new ForegroundCountingStore(store, _foreground); // so the background uploads can make way
         _store = store;
         Options = options;
         _clock = clock ?? TimeProvider.System;
@@ -70,7 +73,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             };
             if (options.WriteBack is { } writeBack)
             {
-                _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, loggers.CreateLogger<WriteBackQueue>());
+                _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, _foreground, loggers.CreateLogger<WriteBackQueue>());
                 RecoverPendingUploads(pending!);
             }
         }

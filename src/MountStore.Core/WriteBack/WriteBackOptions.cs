@@ -25,6 +25,13 @@ public sealed record WriteBackOptions
     /// </summary>
     public TimeSpan UploadDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Longest an upload about to start waits while requests an application waits on are in
+    /// flight (200 ms): long enough for a mkdir or chmod to go first, short enough that a steady
+    /// stream of them cannot hold the uploads back.
+    /// </summary>
+    public TimeSpan ForegroundYield { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Longest wait between two tries of an upload that failed for a passing reason.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
 

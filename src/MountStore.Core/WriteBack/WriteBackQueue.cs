@@ -21,6 +21,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     private readonly Func<FileWriter, bool> _hold;
     private readonly Func<FileWriter, ValueTask> _leave;
     private readonly ILogger _logger;
+    private readonly ForegroundRequests _foreground;
     private readonly Lock _gate = new();
     private readonly Dictionary<FileWriter, Entry> _held = new(ReferenceEqualityComparer.Instance);
     private int _leaving; // writers let go whose files are still being handed over (to the data cache, or deleted)
@@ -47,9 +48,11 @@ public sealed class WriteBackQueue : IAsyncDisposable
     /// <param name="hasApplicationHandles">true while an application has the writer's file open</param>
     /// <param name="hold">takes one more handle on the writer, so it stays while pending; false when it is gone</param>
     /// <param name="leave">gives that handle back</param>
+    /// <param name="foreground">the requests applications wait on, which an upload lets go first</param>
     public WriteBackQueue(WriteBackOptions options, Func<FileWriter, CancellationToken, Task> commit, Func<FileWriter, bool> hasApplicationHandles,
-        Func<FileWriter, bool> hold, Func<FileWriter, ValueTask> leave, ILogger logger)
+        Func<FileWriter, bool> hold, Func<FileWriter, ValueTask> leave, ForegroundRequests foreground, ILogger logger)
     {
+        _foreground = foreground;
         options.Validate();
         _options = options;
         _commit = commit;
@@ -243,8 +246,11 @@ public sealed class WriteBackQueue : IAsyncDisposable
 
     private async Task UploadAsync(FileWriter writer, Entry entry)
     {
+        ForegroundRequests.MarkBackground();
         try
         {
+            if (!_hurry.IsCancellationRequested) // unmounting: nobody is waiting on anything else
+                await _foreground.WaitForQuietAsync(_options.ForegroundYield, _stopping.Token).ConfigureAwait(false);
             await _commit(writer, _stopping.Token).ConfigureAwait(false);
             Interlocked.Increment(ref _uploaded);
             await SettledAsync(writer).ConfigureAwait(false);
