@@ -4,6 +4,7 @@ using MountStore.Core.FileSystem;
 using MountStore.Core.Model;
 using MountStore.Core.Storage;
 using MountStore.Core.WriteBack;
+using MountStore.Core.Writing;
 using MountStore.Testing;
 using static MountStore.Testing.FaultInjectingObjectStore;
 
@@ -127,7 +128,7 @@ public sealed class WriteBackTests : IDisposable
             await WriteFileAsync(first, "data/kept.csv", bytes);
             Assert.Equal(1, first.PendingUploads!.Pending);
         } // unmounted without waiting: the upload stays recorded
-        Assert.Single(Directory.GetFiles(PendingFolder, "*.json"));
+        Assert.Single(new PendingJournal(Path.Combine(_folder, "cache")).RecordedIds());
         _store.Heal();
 
         await using var second = Mount();
@@ -220,7 +221,7 @@ public sealed class WriteBackTests : IDisposable
         // bytes its record names never change under it (a crash meanwhile uploads the first one)
         var opened = await fs.OpenAsync("notes.txt", new OpenIntent(false, true, true), CancellationToken.None);
         Assert.Equal(first, await _memory.ReadAllBytesAsync("notes.txt"));
-        Assert.Empty(Directory.GetFiles(PendingFolder, "*.json"));
+        Assert.Empty(new PendingJournal(Path.Combine(_folder, "cache")).RecordedIds());
         await fs.WriteAsync(opened.Handle, 0, second, CancellationToken.None);
         await fs.FlushAsync(opened.Handle, CancellationToken.None);
         await fs.ReleaseAsync(opened.Handle);
@@ -310,7 +311,7 @@ public sealed class WriteBackTests : IDisposable
         await DrainAsync(second);
         Assert.Null(await _memory.HeadAsync("torn.bin", CancellationToken.None));
         Assert.True(File.Exists(data));
-        Assert.Single(Directory.GetFiles(PendingFolder, "*.json"));
+        Assert.Single(new PendingJournal(Path.Combine(_folder, "cache")).RecordedIds());
     }
 
     [Fact]

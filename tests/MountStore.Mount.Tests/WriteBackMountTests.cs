@@ -142,7 +142,7 @@ public sealed class WriteBackMountTests : IAsyncLifetime
         await python.WaitForExitAsync();
         await mount.DisposeAsync(); // clears the dead mount
         Assert.InRange(closed.Count, 120, 301);
-        var recorded = Directory.GetFiles(Path.Combine(CacheDir, "pending"), "*.json").Length;
+        var recorded = new MountStore.Core.Writing.PendingJournal(CacheDir).RecordedIds().Count;
 
         await using var again = await MountAsync();
         await UnmountAsync(again);

@@ -98,13 +98,10 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>True while a closed file waits for its upload (write-back).</summary>
     public bool IsSealed => Sealed is not null;
 
-    /// <summary>Records the upload this writer owes: durably when it is new (close), as an update when it changes after close.</summary>
+    /// <summary>Records a change to the upload this writer owes (its key, metadata or base version) after the close that sealed it.</summary>
     private void Reseal(PendingUpload record)
     {
-        if (Sealed is null)
-            _context.Pending!.Save(record);
-        else
-            _context.Pending!.Update(record);
+        _context.Pending!.Update(record);
         Sealed = record;
     }
 
@@ -411,10 +408,9 @@ public sealed class FileWriter : IAsyncDisposable
                 throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
             var staging = Staging();
             await staging.FillAsync(0, staging.Length, _context.Store, Key, cancellationToken).ConfigureAwait(false);
-            staging.FlushToDisk();
             // the upload comes later: the object records when the file was written, not uploaded
             Metadata = Metadata with { ModifiedTime = Metadata.ModifiedTime ?? ModifiedTime };
-            Reseal(new PendingUpload(staging.KeptAs!, Key, staging.Length, Metadata.Kind, Metadata.Permissions, Metadata.Uid, Metadata.Gid,
+            Sealed = staging.Seal(_context.Pending!, new PendingUpload(staging.KeptAs!, Key, staging.Length, Metadata.Kind, Metadata.Permissions, Metadata.Uid, Metadata.Gid,
                 Metadata.ModifiedTime, Metadata.AccessTime, _context.Clock.GetUtcNow(),
                 _foreignMetadata is null ? null : new Dictionary<string, string>(_foreignMetadata), _baseVersion, ExistsInStore));
             return true;

@@ -43,11 +43,47 @@ public sealed class PendingJournal
     /// <summary>Reopens the data file of a recorded upload.</summary>
     public SafeFileHandle OpenData(string id) => File.OpenHandle(DataPath(id), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
 
-    /// <summary>Writes (or replaces) a record, durably. Its data must be flushed to disk first.</summary>
-    public void Save(PendingUpload record)
+    /// <summary>Files up to this size are sealed with one flush (their record in an attribute, with a hash of their bytes).</summary>
+    public const long OneFlushBytes = 1 << 20;
+
+    /// <summary>False to keep every record in a file of its own (as where attributes are missing), for tests.</summary>
+    public bool UseAttributes { get; init; } = RecordAttribute.Supported;
+
+    /// <summary>
+    /// Makes <paramref name="data"/> and its record durable: what close() waits for. A small file
+    /// takes one flush, its record (with a hash of its bytes) in the data file's attribute; a
+    /// larger one, or one on a file system without attributes, is flushed and then recorded in
+    /// ID.json, flushed too. Returns the record as kept.
+    /// </summary>
+    public PendingUpload Seal(PendingUpload record, SafeFileHandle data)
     {
         File.Delete(UpdatePath(record.Id)); // it amended the record this one replaces
+        if (UseAttributes && record.Length <= OneFlushBytes)
+        {
+            var hashed = record with { Sha256 = Convert.ToHexStringLower(HashOf(data, record.Length)) };
+            if (RecordAttribute.TrySet(data, Serialize(hashed)))
+            {
+                RandomAccess.FlushToDisk(data);
+                return hashed;
+            }
+        }
+        RandomAccess.FlushToDisk(data);
         PrivateFiles.ReplaceDurably(RecordPath(record.Id), Serialize(record));
+        return record;
+    }
+
+    private static byte[] HashOf(SafeFileHandle data, long length)
+    {
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var got = RandomAccess.Read(data, bytes.AsSpan(read), read);
+            if (got == 0)
+                break;
+            read += got;
+        }
+        return System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, read));
     }
 
     /// <summary>
@@ -74,8 +110,16 @@ public sealed class PendingJournal
     public void RemoveRecord(string id)
     {
         File.Delete(RecordPath(id));
+        RecordAttribute.Remove(DataPath(id));
         File.Delete(UpdatePath(id));
     }
+
+    /// <summary>The ids of every recorded upload, however recorded (nothing is checked or deleted).</summary>
+    public IReadOnlyList<string> RecordedIds() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*" + DataExtension)
+            .Select(path => Path.GetFileNameWithoutExtension(path))
+            .Where(id => File.Exists(RecordPath(id)) || RecordAttribute.Read(DataPath(id)) is not null)
+            .ToList();
 
     private static byte[] Serialize(PendingUpload record) => JsonSerializer.SerializeToUtf8Bytes(record, PendingUploadJson.Default.PendingUpload);
 
@@ -96,7 +140,7 @@ public sealed class PendingJournal
     /// <summary>Deletes the data file of a writer that never sealed it (its close never returned, or the bytes were stored).</summary>
     public void DeleteUnrecorded(string id)
     {
-        if (!File.Exists(RecordPath(id)))
+        if (!File.Exists(RecordPath(id)) && RecordAttribute.Read(DataPath(id)) is null)
             File.Delete(DataPath(id));
     }
 
@@ -109,35 +153,56 @@ public sealed class PendingJournal
     {
         var found = new List<PendingUpload>();
         var unusable = new List<string>();
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + RecordExtension))
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        var ids = System.IO.Directory.EnumerateFiles(Directory, "*" + RecordExtension)
+            .Concat(System.IO.Directory.EnumerateFiles(Directory, "*" + DataExtension))
+            .Select(path => Path.GetFileNameWithoutExtension(path))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var id in ids)
         {
+            var where = File.Exists(RecordPath(id)) ? RecordPath(id) : $"{DataPath(id)} (its record attribute)";
             try
             {
-                var record = JsonSerializer.Deserialize(File.ReadAllBytes(path), PendingUploadJson.Default.PendingUpload);
-                var data = new FileInfo(DataPath(Path.GetFileNameWithoutExtension(path)));
-                if (record is null || record.Id != Path.GetFileNameWithoutExtension(path))
-                    unusable.Add($"{path}: not a pending upload record");
+                var bytes = File.Exists(RecordPath(id)) ? File.ReadAllBytes(RecordPath(id)) : RecordAttribute.Read(DataPath(id));
+                if (bytes is null)
+                {
+                    File.Delete(DataPath(id)); // a file whose close never returned, or one already stored
+                    continue;
+                }
+                recorded.Add(id);
+                var record = JsonSerializer.Deserialize(bytes, PendingUploadJson.Default.PendingUpload);
+                var data = new FileInfo(DataPath(id));
+                if (record is null || record.Id != id)
+                    unusable.Add($"{where}: not a pending upload record");
                 else if (!data.Exists || data.Length != record.Length)
-                    unusable.Add($"{path}: '{record.Key}' should have {record.Length} bytes in {data.FullName}, which {(data.Exists ? $"has {data.Length}" : "is missing")}");
+                    unusable.Add($"{where}: '{record.Key}' should have {record.Length} bytes in {data.FullName}, which {(data.Exists ? $"has {data.Length}" : "is missing")}");
+                else if (record.Sha256 is { } expected && !SameBytes(data.FullName, record.Length, expected))
+                    unusable.Add($"{where}: the bytes of '{record.Key}' in {data.FullName} are not the ones recorded (the mount stopped while closing it)");
                 else
                     found.Add(Latest(record));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
             {
-                unusable.Add($"{path}: {e.Message}");
+                recorded.Add(id); // unreadable is not unrecorded: never deleted unuploaded
+                unusable.Add($"{where}: {e.Message}");
             }
         }
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory))
         {
-            if (path.EndsWith(DataExtension, StringComparison.Ordinal) && !File.Exists(Path.ChangeExtension(path, RecordExtension)))
-                File.Delete(path);
-            else if (path.EndsWith(".new", StringComparison.Ordinal))
+            if (path.EndsWith(".new", StringComparison.Ordinal))
                 File.Delete(path); // a record being replaced when the mount stopped: the old one stands
-            else if (path.EndsWith(UpdateExtension, StringComparison.Ordinal) && !File.Exists(Path.ChangeExtension(path, RecordExtension)))
+            else if (path.EndsWith(UpdateExtension, StringComparison.Ordinal) && !recorded.Contains(Path.GetFileNameWithoutExtension(path)))
                 File.Delete(path); // its upload finished as the mount stopped
         }
         damaged = unusable;
         return found.OrderBy(r => r.ClosedAt).ToList();
+    }
+
+    private static bool SameBytes(string path, long length, string sha256)
+    {
+        using var data = File.OpenHandle(path);
+        return Convert.ToHexStringLower(HashOf(data, length)) == sha256;
     }
 
     /// <summary>Where the bytes of upload <paramref name="id"/> are.</summary>

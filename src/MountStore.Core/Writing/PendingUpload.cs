@@ -23,7 +23,15 @@ public sealed record PendingUpload(
     Dictionary<string, string>? ForeignMetadata,
     string? BaseVersion,
     bool ExistsInStore,
-    string? LastError = null);
+    string? LastError = null)
+{
+    /// <summary>
+    /// SHA-256 of the bytes, for a record kept in its data file's attribute with one flush: a
+    /// crash during that flush may leave the record on disk without all the bytes, and this is
+    /// how the next mount tells (the close never returned: the file is reported, not uploaded).
+    /// </summary>
+    public string? Sha256 { get; init; }
+}
 
 [JsonSerializable(typeof(PendingUpload))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]

@@ -47,8 +47,8 @@ public sealed class StagingFile : IDisposable
     /// <summary>The pending upload this file holds the bytes of (write-back), or null for an unlinked scratch file.</summary>
     public string? KeptAs { get; }
 
-    /// <summary>Makes every byte written so far durable on the local disk.</summary>
-    public void FlushToDisk() => RandomAccess.FlushToDisk(_file);
+    /// <summary>Makes these bytes and <paramref name="record"/> durable in <paramref name="journal"/> (write-back's close); returns the record as kept.</summary>
+    public PendingUpload Seal(PendingJournal journal, PendingUpload record) => journal.Seal(record, _file);
 
     /// <summary>The file's length now.</summary>
     public long Length { get; private set; }
