@@ -37,7 +37,10 @@ public sealed class WriteBackTests : IDisposable
         DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
         WriteBack = new WriteBackOptions
         {
-            MaxPendingFiles = maxPending, Uploads = uploads, MaxRetryDelay = TimeSpan.FromMilliseconds(200), UploadDelay = TimeSpan.FromMilliseconds(50),
+            MaxPendingFiles = maxPending,
+            Uploads = uploads,
+            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+            UploadDelay = TimeSpan.FromMilliseconds(50),
             ForegroundYield = foregroundYield ?? TimeSpan.FromMilliseconds(200),
         },
         Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
