@@ -10,12 +10,12 @@
  *
  * The table is MountStore's own (WinFspEntries through DispatchedVolume, over WinFspAdapter, over
  * Core's MountedFileSystem, over a Swift container), served by tests/MountStore.WinFsp.WineProbe.
- * The script expects an empty container and leaves in it, for the test to check through the
- * Swift API:
+ * The script expects a container holding one object, inbox/from-linux?.txt ("put by the test\n"),
+ * and leaves in it, for the test to check through the Swift API:
  *   reports/              the folder's marker
  *   reports/q1:draft.txt  BIG_SIZE bytes of pattern_at(), then "the end\n" (created as q1：draft.txt)
  *   reports/summary.txt   "final numbers\n" (final.txt renamed over it)
- * and nothing else: final.txt was renamed away, scratch.tmp deleted on close.
+ * and inbox/from-linux?.txt as it was: final.txt was renamed away, scratch.tmp deleted on close.
  *
  * It stands in for WinFsp's transport, not for its semantics: it proves the structures, the
  * calling convention, the strings and the asynchronous completion, and nothing about what Windows
@@ -461,6 +461,26 @@ static void rename_over(void)
         (unsigned)status, text);
 }
 
+/* The next entry of a listing, or null at the end marker or the end of the bytes. */
+static const FSP_FSCTL_DIR_INFO *next_entry(const UINT8 *buffer, ULONG length, ULONG *offset)
+{
+    const FSP_FSCTL_DIR_INFO *entry;
+    if (*offset + sizeof(UINT16) > length)
+        return 0;
+    entry = (const FSP_FSCTL_DIR_INFO *)(buffer + *offset);
+    if (entry->Size == 0)
+        return 0;
+    *offset += ALIGN8(entry->Size);
+    return entry;
+}
+
+static int entry_is(const FSP_FSCTL_DIR_INFO *entry, const WCHAR *name, UINT64 size)
+{
+    size_t length = wcslen(name);
+    return entry && entry->Size == sizeof(FSP_FSCTL_DIR_INFO) + length * sizeof(WCHAR) &&
+        wmemcmp(entry->FileNameBuf, name, length) == 0 && entry->FileInfo.FileSize == size;
+}
+
 #define MAX_LISTED 16
 
 /* The folder listed through a 256-byte buffer, each page resumed after the last name of the one
@@ -537,6 +557,36 @@ static void dir_info_by_name(PVOID folder)
     check("dir-info-by-name-missing", status == STATUS_OBJECT_NAME_NOT_FOUND, "status 0x%08x", (unsigned)status);
 }
 
+/* A folder this mount has never seen, put there by another tool: its listing waits for the store,
+ * and its name that Windows cannot show comes back mapped. */
+static void list_foreign_folder(void)
+{
+    PVOID folder = 0;
+    FSP_FSCTL_FILE_INFO info;
+    UINT8 page[4096];
+    ANSWER answer;
+    ULONG offset = 0;
+    const FSP_FSCTL_DIR_INFO *dot, *dotdot, *file, *end;
+    NTSTATUS status = open_existing(L"\\inbox", FILE_DIRECTORY_FILE, FILE_LIST_DIRECTORY, &folder, &info);
+    if (status != STATUS_SUCCESS)
+    {
+        check("list-foreign", 0, "opening \\inbox: status 0x%08x", (unsigned)status);
+        return;
+    }
+    answer = read_directory(folder, 0, page, sizeof page);
+    close_file(folder, L"\\inbox", 0);
+    dot = next_entry(page, answer.information, &offset);
+    dotdot = next_entry(page, answer.information, &offset);
+    file = next_entry(page, answer.information, &offset);
+    end = next_entry(page, answer.information, &offset);
+    check("read-directory-pending", answer.pending, "the first listing of \\inbox was answered at once");
+    check("list-foreign",
+        answer.status == STATUS_SUCCESS && entry_is(dot, L".", 0) && entry_is(dotdot, L"..", 0) &&
+            entry_is(file, L"from-linux\uFF1F.txt", 16) && end == 0 && offset + sizeof(UINT16) == answer.information,
+        "status 0x%08x, %lu bytes: not [., .., from-linux\uFF1F.txt (16 bytes)] then the end", (unsigned)answer.status,
+        (unsigned long)answer.information);
+}
+
 /* DeleteFile: open, set the disposition (CanDelete), close with FspCleanupDelete. */
 static void delete_on_close(PVOID folder)
 {
@@ -587,6 +637,7 @@ static DWORD WINAPI run_script(LPVOID parameter)
         "status 0x%08x attributes 0x%x", (unsigned)status, (unsigned)info.FileAttributes);
     if (status == STATUS_SUCCESS)
     {
+        list_foreign_folder();
         big_file(expected, back);
         rename_over();
         status = write_small_file(L"\\reports\\scratch.tmp", "scratch\n");

@@ -1,4 +1,3 @@
-using System.Text;
 using MountStore.Core.Storage;
 using MountStore.Testing;
 
@@ -8,10 +7,10 @@ namespace MountStore.WinFsp.Tests;
 /// The Windows door end to end under the Windows x64 ABI: the probe, a win-x64 .NET program, runs
 /// under wine64, finds WinFsp through the registry, binds the stand-in DLL's exports and serves a
 /// Swift container on the local server through our own table (WinFspEntries, the adapter, Core,
-/// the Swift client). The stand-in's script creates, writes (a write and a read going pending and
-/// answered through FspFileSystemSendResponse), flushes, reads back, renames over a file, lists by
-/// pages and deletes on close, checking every answer; then the test checks the container through
-/// the Swift API. The stand-in takes the place of WinFsp's transport, not of what Windows does
+/// the Swift client). The stand-in's script lists a folder put there by the test, creates under a
+/// mapped name, writes, flushes, reads back (a write, reads and that listing going pending and
+/// answered through FspFileSystemSendResponse), renames over a file, lists by pages and deletes on
+/// close, checking every answer; then the test checks the container through the Swift API. The stand-in takes the place of WinFsp's transport, not of what Windows does
 /// with the answers.
 /// </summary>
 public sealed class WineBindingTests(WineProbe probe) : IClassFixture<WineProbe>
@@ -22,7 +21,7 @@ public sealed class WineBindingTests(WineProbe probe) : IClassFixture<WineProbe>
     private static readonly string[] StandInChecks =
     [
         "device", "volume-params", "volume-flags", "interface", "mount-point", "thread-count", "user-context",
-        "volume-info", "create-folder", "create-mapped-name", "write-pending", "write", "write-to-end", "flush",
+        "volume-info", "create-folder", "read-directory-pending", "list-foreign", "create-mapped-name", "write-pending", "write", "write-to-end", "flush",
         "file-info", "security-by-name", "open", "read-pending", "read", "read-back", "read-end-of-file",
         "write-summary", "write-final", "rename-no-replace", "rename-replace", "renamed-away", "renamed-bytes",
         "write-scratch", "list-paged", "dir-info-by-name", "dir-info-by-name-missing", "can-delete-full-folder",
@@ -43,9 +42,12 @@ public sealed class WineBindingTests(WineProbe probe) : IClassFixture<WineProbe>
     {
         var container = "winfsp-wine-" + Guid.NewGuid().ToString("N")[..8];
         await LocalSwiftServer.CreateContainerAsync(container);
-        await probe.InstallAsync();
+        using var store = LocalSwiftServer.SwiftStore(container);
         try
         {
+            // As another tool puts it: a folder the mount has not listed, a name Windows cannot show.
+            await store.PutTextAsync("inbox/from-linux?.txt", "put by the test\n");
+            await probe.InstallAsync();
             var run = await probe.RunAsync([container], LocalSwiftServer.SwiftClientEnvironment);
             var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var context = $"exit {run.ExitCode}\n{run.StdOut}\n{run.StdErr}";
@@ -56,15 +58,15 @@ public sealed class WineBindingTests(WineProbe probe) : IClassFixture<WineProbe>
 
             // In the store, under the original keys: the mapped name's ':' back, the replaced file
             // holding the bytes of the one renamed over it, the renamed and the deleted one gone.
-            using var store = LocalSwiftServer.SwiftStore(container);
             var keys = new List<string>();
             await foreach (var page in store.ListAllAsync("", delimiter: null))
                 keys.AddRange(page.Objects.Select(o => o.Key));
-            Assert.Equal(["reports/", "reports/q1:draft.txt", "reports/summary.txt"], keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["inbox/from-linux?.txt", "reports/", "reports/q1:draft.txt", "reports/summary.txt"], keys.Order(StringComparer.Ordinal));
             Assert.Equal(BigFileContent(), await store.ReadAllBytesAsync("reports/q1:draft.txt"));
-            Assert.Equal("final numbers\n", Encoding.UTF8.GetString(await store.ReadAllBytesAsync("reports/summary.txt")));
+            Assert.Equal("final numbers\n", await store.ReadTextAsync("reports/summary.txt"));
             Assert.Null(await store.HeadAsync("reports/final.txt", CancellationToken.None));
             Assert.Null(await store.HeadAsync("reports/scratch.tmp", CancellationToken.None));
+            Assert.Equal("put by the test\n", await store.ReadTextAsync("inbox/from-linux?.txt"));
         }
         finally
         {
