@@ -61,6 +61,45 @@ public static class LocalSwiftServer
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Removes a container a test created, with every object in it, and its segment container
+    /// (<c>&lt;container&gt;_segments</c>, where large uploads put their parts); no error for one that
+    /// does not exist. Manifests go before the segments they name.
+    /// </summary>
+    public static async Task DeleteContainerAsync(string container)
+    {
+        using var http = new HttpClient();
+        var (url, token) = await LoginAsync(http).ConfigureAwait(false);
+        foreach (var name in new[] { container, container + "_segments" })
+        {
+            var containerUrl = $"{url}/{Uri.EscapeDataString(name)}";
+            while (true)
+            {
+                using var list = new HttpRequestMessage(HttpMethod.Get, containerUrl + "?format=plain");
+                list.Headers.Add("X-Auth-Token", token);
+                using var listed = await http.SendAsync(list).ConfigureAwait(false);
+                if (listed.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    break;
+                listed.EnsureSuccessStatusCode();
+                var keys = (await listed.Content.ReadAsStringAsync().ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                if (keys.Length == 0)
+                    break;
+                foreach (var key in keys)
+                    await DeleteAsync(http, token, $"{containerUrl}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}").ConfigureAwait(false);
+            }
+            await DeleteAsync(http, token, containerUrl).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DeleteAsync(HttpClient http, string token, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, url);
+        request.Headers.Add("X-Auth-Token", token);
+        using var response = await http.SendAsync(request).ConfigureAwait(false);
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>A v1 login: storage URL and token, for raw requests in tests.</summary>
     public static async Task<(string StorageUrl, string Token)> LoginAsync(HttpClient http)
     {

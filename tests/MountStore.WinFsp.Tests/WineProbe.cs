@@ -56,11 +56,24 @@ public sealed class WineProbe : IAsyncLifetime
     /// <summary>Removes the registry entry (no error when there is none).</summary>
     public async Task UninstallAsync() => await RunWineAsync("reg", ["delete", RegistryKey, "/f"]);
 
-    /// <summary>Runs the probe under wine64.</summary>
-    public Task<ProcessRunner.Result> RunAsync() => RunWineAsync(Program, []);
+    /// <summary>
+    /// Runs the probe under wine64 with <paramref name="args"/> (the container) and
+    /// <paramref name="environment"/> added to wine's (the store's credentials: wine hands the
+    /// Linux environment to the Windows program).
+    /// </summary>
+    public Task<ProcessRunner.Result> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        RunWineAsync(Program, args, environment);
 
-    private static Task<ProcessRunner.Result> RunWineAsync(string program, IEnumerable<string> args) =>
-        ProcessRunner.RunAsync(Wine.Program, [program, .. args], Wine.Variables, TimeSpan.FromMinutes(3));
+    private static Task<ProcessRunner.Result> RunWineAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        // W^X off: with .NET's double-mapped code pages (the default) the probe dies under wine 8.0
+        // with "Internal CLR error (0x80131506)" in DynamicResolver+DestroyScout.Finalize as soon as
+        // a GC finalizes a dynamic method (every run; none with this set, or with no GC in the run).
+        var variables = new Dictionary<string, string>(Wine.Variables) { ["DOTNET_EnableWriteXorExecute"] = "0" };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            variables[name] = value;
+        return ProcessRunner.RunAsync(Wine.Program, [program, .. args], variables, TimeSpan.FromMinutes(3));
+    }
 
     // Wine shows the Linux root as drive Z:.
     private static string WindowsPath(string path) => "Z:" + path.Replace('/', '\\');

@@ -35,6 +35,11 @@ public sealed class StagingArea
     public SafeFileHandle CreateFile()
     {
         var path = Path.Combine(Directory, Guid.NewGuid().ToString("N"));
+        // Windows refuses to delete a file open without FILE_SHARE_DELETE ("being used by another
+        // process"; found by the wine probe): there the system deletes it when its handle closes,
+        // which a crash or kill does too, so the file's life is the same.
+        if (OperatingSystem.IsWindows())
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None);
         File.Delete(path);
         return handle;
