@@ -100,6 +100,35 @@ public sealed class WritePathTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_folders_mode_owner_and_times_set_one_after_another_ask_the_store_once_and_keep_other_tools_keys()
+    {
+        // tar sets a folder's owner, mode and times after its contents, one call each: each
+        // rewrites the marker, and only the first needs to learn what the marker holds.
+        await _memory.PutAsync("made-elsewhere/", Stream.Null, new ObjectWriteOptions { Metadata = new Dictionary<string, string> { ["color"] = "blue" } }, CancellationToken.None);
+        var attributes = await _fs.GetAttributesAsync("made-elsewhere", CancellationToken.None);
+        var headsBefore = _store.CountOf(StoreCall.Head);
+        await _fs.SetAttributesAsync("made-elsewhere", null, new AttributeChanges(Uid: 1000, Gid: 1000), CancellationToken.None);
+        await _fs.SetAttributesAsync("made-elsewhere", null, new AttributeChanges(Permissions: 448), CancellationToken.None);
+        var mtime = new DateTimeOffset(2024, 2, 3, 4, 5, 6, TimeSpan.Zero);
+        await _fs.SetAttributesAsync("made-elsewhere", null, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
+        Assert.True(attributes.IsDirectory);
+        Assert.Equal(1, _store.CountOf(StoreCall.Head) - headsBefore);
+
+        await _fs.MakeDirectoryAsync("made-here", 493, CancellationToken.None);
+        headsBefore = _store.CountOf(StoreCall.Head);
+        await _fs.SetAttributesAsync("made-here", null, new AttributeChanges(Permissions: 448), CancellationToken.None);
+        await _fs.SetAttributesAsync("made-here", null, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
+        Assert.Equal(0, _store.CountOf(StoreCall.Head) - headsBefore);
+
+        var elsewhere = (await _memory.HeadAsync("made-elsewhere/", CancellationToken.None))!;
+        Assert.Equal("blue", elsewhere.Metadata["color"]);
+        Assert.Equal(("1000", "16832"), (elsewhere.Metadata["uid"], elsewhere.Metadata["mode"])); // folder, 0700
+        Assert.Equal(FileMetadata.FormatTime(mtime), elsewhere.Metadata["mtime"]);
+        var here = (await _memory.HeadAsync("made-here/", CancellationToken.None))!;
+        Assert.Equal(("16832", FileMetadata.FormatTime(mtime)), (here.Metadata["mode"], here.Metadata["mtime"]));
+    }
+
+    [Fact]
     public async Task A_closed_file_shows_the_time_of_its_last_write_not_a_rounded_up_store_date()
     {
         var file = await _fs.CreateAsync("out.txt", 420, OpenIntent.WriteOnly, CancellationToken.None);

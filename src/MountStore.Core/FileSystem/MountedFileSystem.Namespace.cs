@@ -31,6 +31,7 @@ public sealed partial class MountedFileSystem
             var attributes = _attributes.Directory(fetchedAt, options.Metadata);
             _cache.SetAttributes(path, attributes, fetchedAt);
             _cache.SetListing(path, new DirectoryListing([], fetchedAt, hasMarker: true));
+            _cache.SetMarkerMetadata(path, options.Metadata);
             ShowInParent(path, attributes);
             return attributes;
         }

@@ -313,10 +313,13 @@ public sealed partial class MountedFileSystem
         // too, even when it came from the marker's own date, since writing the marker again must
         // not move it (unzip and tar set a folder's time, then its mode).
         var marker = _namespace.DirectoryMarkerOf(path);
-        var stored = (await _store.HeadAsync(marker, cancellationToken).ConfigureAwait(false))?.Metadata;
+        var stored = _cache.TryGetMarkerMetadata(path, out var written)
+            ? written
+            : (await _store.HeadAsync(marker, cancellationToken).ConfigureAwait(false))?.Metadata;
         var kept = FileMetadata.Of(current, stored) with { ModifiedTime = current.ModifiedTime };
         var metadata = Changed(kept, changes).ToWriteOptions(stored);
         await _store.PutAsync(marker, Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
+        _cache.SetMarkerMetadata(path, metadata.Metadata);
         var fetchedAt = _clock.GetUtcNow();
         var attributes = _attributes.Directory(fetchedAt, metadata.Metadata);
         _cache.SetAttributes(path, attributes, fetchedAt);

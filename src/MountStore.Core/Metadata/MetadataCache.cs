@@ -156,11 +156,34 @@ public sealed class MetadataCache : IDisposable
 
     private readonly Lock _listingUpdates = new();
 
+    /// <summary>
+    /// Remembers the metadata this mount just wrote on the marker of folder <paramref name="path"/>,
+    /// so the next change of its mode, owner or times (tar sets all three, one call each) can
+    /// rewrite it without first asking the store what it holds. Trusted for the TTL, as attributes are.
+    /// </summary>
+    public void SetMarkerMetadata(string path, IReadOnlyDictionary<string, string> metadata) =>
+        Set(MarkerKey(path), new CachedMarker(metadata, _clock.GetUtcNow()), 1, _ttl);
+
+    /// <summary>The metadata last written here on the marker of <paramref name="path"/>, while fresh.</summary>
+    public bool TryGetMarkerMetadata(string path, out IReadOnlyDictionary<string, string> metadata)
+    {
+        if (_cache.TryGetValue(MarkerKey(path), out CachedMarker? cached) && cached is not null && IsFresh(cached.WrittenAt, _ttl))
+        {
+            metadata = cached.Metadata;
+            return true;
+        }
+        metadata = null!;
+        return false;
+    }
+
+    private sealed record CachedMarker(IReadOnlyDictionary<string, string> Metadata, DateTimeOffset WrittenAt);
+
     /// <summary>Forgets the attributes and listing of <paramref name="path"/> alone.</summary>
     public void Forget(string path)
     {
         _cache.Remove(AttributesKey(path));
         _cache.Remove(ListingKey(path));
+        _cache.Remove(MarkerKey(path));
     }
 
     /// <summary>Forgets everything known at or below <paramref name="path"/> (a renamed or removed directory).</summary>
@@ -179,6 +202,7 @@ public sealed class MetadataCache : IDisposable
     {
         _cache.Remove(AttributesKey(path));
         _cache.Remove(ListingKey(path));
+        _cache.Remove(MarkerKey(path));
         _cache.Remove(ListingKey(parent));
     }
 
@@ -195,6 +219,8 @@ public sealed class MetadataCache : IDisposable
     private static string AttributesKey(string path) => "a/" + path;
 
     private static string ListingKey(string path) => "l/" + path;
+
+    private static string MarkerKey(string path) => "m/" + path;
 
     /// <inheritdoc />
     public void Dispose() => _cache.Dispose();
