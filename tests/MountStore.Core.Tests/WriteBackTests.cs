@@ -395,6 +395,32 @@ public sealed class WriteBackTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_records_under_one_name_upload_the_later_under_it_and_the_earlier_as_a_conflict_copy()
+    {
+        // what a rename after close that a crash kept from the disk can leave: nothing is dropped
+        var journal = new PendingJournal(Path.Combine(_folder, "cache"));
+        var earlierAt = new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero);
+        void Record(byte[] bytes, DateTimeOffset closedAt)
+        {
+            var (id, file) = journal.NewFile();
+            using (file)
+            {
+                RandomAccess.Write(file, bytes, 0);
+                journal.Seal(new PendingUpload(id, "out/report.txt", bytes.Length, NodeKind.File, 420, null, null, null, null, closedAt, null, null, false), file);
+            }
+        }
+        Record(TestStores.Pattern(700, seed: 1), earlierAt);
+        Record(TestStores.Pattern(900, seed: 2), earlierAt.AddSeconds(5));
+
+        await using (var fs = Mount())
+            await DrainAsync(fs);
+
+        Assert.Equal(TestStores.Pattern(900, seed: 2), await _memory.ReadAllBytesAsync("out/report.txt"));
+        Assert.Equal(TestStores.Pattern(700, seed: 1), await _memory.ReadAllBytesAsync(ConflictCopies.NameFor("out/report.txt", Environment.MachineName, earlierAt)));
+        Assert.Empty(journal.RecordedIds());
+    }
+
+    [Fact]
     public async Task A_file_written_and_uploaded_is_read_again_from_local_disk_by_a_later_mount()
     {
         var bytes = TestStores.Pattern(3 * MiB);

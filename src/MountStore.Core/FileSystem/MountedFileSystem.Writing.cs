@@ -131,6 +131,19 @@ public sealed partial class MountedFileSystem
         var records = journal.Load(out var damaged);
         foreach (var problem in damaged)
             _logger.LogError("A pending upload from an earlier mount cannot be used and is left in place for you to look at: {Problem}", problem);
+        // Two records under one key can only come from a change after close (a rename) that a
+        // crash kept from the disk. The file closed last goes under the name; the earlier one is
+        // uploaded beside it as a conflict copy, since it may be the renamed file: never dropped.
+        var earlier = records.GroupBy(r => r.Key).SelectMany(g => g.OrderBy(r => r.ClosedAt).SkipLast(1)).ToHashSet();
+        records = records.Select(record =>
+        {
+            if (!earlier.Contains(record))
+                return record;
+            var copy = record with { Key = ConflictCopies.NameFor(record.Key, _writing.HostName, record.ClosedAt), BaseVersion = null, ExistsInStore = false };
+            _logger.LogWarning("'{Key}' was closed twice before the last mount stopped: the later file is uploaded under its name, the earlier one as '{Copy}'", record.Key, copy.Key);
+            journal.Update(copy);
+            return copy;
+        }).ToList();
         foreach (var record in records)
         {
             var writer = FileWriter.ForRecovered(_writing, record);
