@@ -38,6 +38,9 @@ public sealed unsafe class WinFspMount : IAsyncDisposable
     /// <summary>Completes once the volume is gone: 0 after <see cref="RequestUnmount"/>, 1 when WinFsp ended it or stopping failed.</summary>
     public Task<int> Completion => _ended.Task;
 
+    /// <summary>Loads the installed WinFsp's DLL; throws <see cref="WinFspNotInstalledException"/> (one line) when it cannot.</summary>
+    public static void EnsureInstalled() => _ = WinFspApi.Load();
+
     /// <summary>
     /// Loads the installed WinFsp and mounts <paramref name="fileSystem"/>. Throws
     /// <see cref="WinFspNotInstalledException"/> when WinFsp is missing, and
