@@ -9,8 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=${CONFIG:-Release}
 
-# No build servers or MSBuild nodes left behind: the machine is shared.
+# No build servers or MSBuild nodes left behind: the machine is shared. The CLI's win-x64
+# intermediate folder is removed first: its ReadyToRun images are reused by timestamp, and after a
+# single-file publish followed by a folder publish (or the reverse) the folder's exe exited with
+# code 2 at start until it was (DOTNET_ReadyToRun=0 started it).
 publish() {
+  rm -rf "src/MountStore.Cli/obj/$CONFIG/net10.0/win-x64" "src/MountStore.Cli/bin/$CONFIG/net10.0/win-x64"
   dotnet publish src/MountStore.Cli -c "$CONFIG" -r win-x64 --self-contained \
     -nodeReuse:false -p:UseSharedCompilation=false "$@" >/dev/null
 }

@@ -215,6 +215,12 @@ internal sealed class MountCommandOptions
             """);
         command.Arguments.Add(Remote);
         command.Arguments.Add(Directory);
+        // FUSE's and systemd's options mean nothing to WinFsp (--daemon is refused there): not offered.
+        if (OperatingSystem.IsWindows())
+        {
+            foreach (var linuxOnly in new Option[] { AllowOther, AllowNonEmpty, Daemon })
+                linuxOnly.Hidden = true;
+        }
         foreach (var option in AllOptions)
             command.Options.Add(option);
         command.SetAction(action);
