@@ -3,6 +3,8 @@
 #   make demo-stop    unmount the demo (and stop the server if the demo started it)
 #   make build        compile everything; the runnable CLI is left at bin/mountstore
 #   make deb          build/mountstore.deb: self-contained, with mount.mountstore, unit and man page
+#   make windows      build/windows/mountstore.exe (win-x64, self-contained, one file) and
+#                       build/windows/mountstore-windows-x64.zip (the exe, README.txt, LICENSE.txt)
 #   make test         build, install FUSE, start the local servers when needed, run every test
 #   make server       start every local server (each script installs its packages when missing):
 #                       Swift + S3 on :8080 (tempauth), Keystone v3 on :5000 with a Swift + S3 proxy
@@ -17,7 +19,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all build deps demo demo-stop deb test soak server server-swift server-stop bench bench-store format clean
+.PHONY: all build deps demo demo-stop deb windows windows-test-build test soak server server-swift server-stop bench bench-store format clean
 
 all: build
 
@@ -36,11 +38,19 @@ deps:
 windows-deps:
 	bash scripts/install-windows-tools.sh
 
+# The Windows package (installs zip when missing).
+windows:
+	bash scripts/publish-windows.sh package
+
+# The Windows exe as a folder, which the tests run under wine (wine 8.0 cannot start the single file).
+windows-test-build:
+	bash scripts/publish-windows.sh folder >/dev/null
+
 # Each failure is shown with its message (up to 40 lines, to its stack trace): CI keeps only this
 # output, and a failure that does not recur must be understood from it.
 # The test fixtures start the server themselves; starting it here first makes a broken install
 # fail fast with the script's own message instead of inside a test.
-test: deps windows-deps build deb server
+test: deps windows-deps build windows-test-build deb server
 	@set -o pipefail; $(DOTNET) test MountStore.sln -c $(CONFIG) --no-build --logger "console;verbosity=normal" 2>&1 \
 	  | tee test-output.log \
 	  | awk '/Passed!|Failed!/ { print; fflush() } /^[ \t]+Failed / { shown = 40 } \

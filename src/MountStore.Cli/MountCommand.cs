@@ -22,7 +22,12 @@ internal static class MountCommand
     {
         var directory = result.GetValue(o.Directory)!;
         var daemon = result.GetValue(o.Daemon);
-        var fullDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        var fullDirectory = MountPointName.Normalize(directory);
+        if (daemon && OperatingSystem.IsWindows())
+        {
+            Console.Error.WriteLine("mountstore: --daemon is for Linux; on Windows run the mount in a window of its own, or at logon from Task Scheduler (see the README)");
+            return 1;
+        }
         LogTarget logTarget;
         try
         {
@@ -60,7 +65,6 @@ internal static class MountCommand
             remote = RemoteAddress.Parse(result.GetValue(o.Remote)!);
             var door = Doors.Doors.ForThisPlatform();
             var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty), door);
-            door.EnsureAvailable();
             var environment = new Dictionary<string, string?>(EnvironmentSnapshot.Take(), StringComparer.Ordinal);
             if (result.GetValue(o.EnvFile) is { } envFile)
             {
@@ -72,9 +76,14 @@ internal static class MountCommand
             var requests = new StoreRequestCounts();
             using var store = new CountingObjectStore(StoreFactory.Create(remote, environment, result.GetValue(o.S3Endpoint), loggers), requests);
             await store.VerifyAccessAsync(cancellationToken).ConfigureAwait(false);
+            // After the store: on a machine without FUSE or WinFsp (a fresh Windows, a CI runner)
+            // the credentials and the remote are still proven, and both failures are reported
+            // before anything is mounted.
+            door.EnsureAvailable();
             await using var fs = new MountedFileSystem(store, fsOptions, loggers);
             var mountOptions = new Doors.DoorMountOptions(mountPoint, remote.ToString(), fsOptions.ReadOnly, result.GetValue(o.AllowOther), fsOptions.MetadataTtl, fsOptions.NegativeTtl);
             await using var mount = door.Start(fs, mountOptions, loggers);
+            mountPoint = mount.MountPoint; // the drive letter WinFsp chose for "*"
             using var leaveUploads = new CancellationTokenSource();
             var stopping = 0;
             void Unmount(PosixSignalContext context)
@@ -92,12 +101,16 @@ internal static class MountCommand
             }
             using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Unmount);
             using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Unmount);
+            // Windows: closing the console window (CTRL_CLOSE_EVENT) leaves a few seconds to unmount.
+            using var onClose = OperatingSystem.IsWindows() ? PosixSignalRegistration.Create(PosixSignal.SIGHUP, Unmount) : null;
             // `mountstore unmount --lazy`: leave pending uploads for the next mount
-            using var onLeave = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(UploadsLeftSignal, context =>
-            {
-                context.Cancel = true;
-                leaveUploads.Cancel();
-            });
+            using var onLeave = OperatingSystem.IsWindows()
+                ? Doors.WindowsMountSignals.Listen(mountPoint, Doors.WindowsMountSignals.Request.LeaveUploads, leaveUploads.Cancel)
+                : PosixSignalRegistration.Create(UploadsLeftSignal, context =>
+                {
+                    context.Cancel = true;
+                    leaveUploads.Cancel();
+                });
             var status = new MountStatusSource(remote.ToString(), mountPoint, logTarget.ToString(), fs, requests, problems);
             await using var statusServer = StatusServer.TryStart(mountPoint, status.Report, logger);
             var warmUp = MountWarmUp.RunAsync(fs, store, fsOptions.RootPrefix, logger, cancellationToken);

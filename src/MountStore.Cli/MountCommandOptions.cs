@@ -12,7 +12,9 @@ internal sealed class MountCommandOptions
 
     public Argument<string> Directory { get; } = new("DIR")
     {
-        Description = "An empty directory to show the files in.",
+        Description = OperatingSystem.IsWindows()
+            ? "Where to show the files: a free drive letter (X:), * for the next free one, or a folder that does not exist yet (WinFsp creates it)."
+            : "An empty directory to show the files in.",
     };
 
     public Option<bool> ReadOnly { get; } = new("--read-only", "-r")
@@ -167,9 +169,33 @@ internal sealed class MountCommandOptions
     /// <summary>Every option of `mountstore mount`, in --help order.</summary>
     public Option[] AllOptions => [ReadOnly, CacheTtl, MaxCachedEntries, ListingMetadata, Uid, Gid, FileMode, DirectoryMode, MemoryLimitMiB, ReadAheadMiB, ReadAheadTotalMiB, PartSizeMiB, PartsInFlight, WriteBufferMiB, DataCache, WriteBack, Uploads, CacheDir, CacheMaxSizeMiB, AllowOther, AllowNonEmpty, S3Endpoint, EnvFile, Daemon, LogLevel, LogTo];
 
+    /// <summary>`mountstore mount --help` on Windows: the same command, with Windows mount points, PowerShell and WinFsp's notice.</summary>
+    private static readonly string WindowsDescription = $"""
+        Mount a Swift container or an S3 bucket on DIR (a drive letter such as X:, * for the
+        next free letter, or a new folder) and serve it until unmounted (Ctrl-C, or
+        `mountstore unmount X:` from any window). `mountstore status X:` shows what it is doing.
+        Needs WinFsp (https://winfsp.dev).
+
+        Credentials come from the environment (in PowerShell: $env:OS_AUTH_URL = "...") or
+        from --env-file FILE (NAME=VALUE lines):
+          Swift: the variables of an OpenStack openrc file (OS_AUTH_URL, OS_USERNAME,
+                 OS_PASSWORD, OS_PROJECT_NAME, ...) or an application credential (OS_AUTH_TYPE=
+                 v3applicationcredential, OS_APPLICATION_CREDENTIAL_ID/_SECRET), or
+                 OS_STORAGE_URL + OS_AUTH_TOKEN, or ST_AUTH/ST_USER/ST_KEY.
+          S3:    AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or %USERPROFILE%\.aws), AWS_REGION,
+                 and AWS_ENDPOINT_URL for servers other than AWS.
+
+        Examples:
+          mountstore mount swift://results X:
+          mountstore mount --read-only s3://datasets/climate C:\data\climate
+          mountstore mount --env-file $HOME\results.env swift://results *
+
+        Mounts through {WinFsp.WinFspAttribution.Notice}.
+        """;
+
     public Command Build(Func<ParseResult, CancellationToken, Task<int>> action)
     {
-        var command = new Command("mount", """
+        var command = new Command("mount", OperatingSystem.IsWindows() ? WindowsDescription : """
             Mount a Swift container or an S3 bucket on DIR and serve it until unmounted
             (Ctrl-C, `mountstore unmount DIR`, or fusermount3 -u DIR). With --daemon it runs in
             the background; `mountstore status DIR` shows what it is doing.
@@ -189,6 +215,12 @@ internal sealed class MountCommandOptions
             """);
         command.Arguments.Add(Remote);
         command.Arguments.Add(Directory);
+        // FUSE's and systemd's options mean nothing to WinFsp (--daemon is refused there): not offered.
+        if (OperatingSystem.IsWindows())
+        {
+            foreach (var linuxOnly in new Option[] { AllowOther, AllowNonEmpty, Daemon })
+                linuxOnly.Hidden = true;
+        }
         foreach (var option in AllOptions)
             command.Options.Add(option);
         command.SetAction(action);

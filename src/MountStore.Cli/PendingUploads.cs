@@ -30,9 +30,11 @@ internal static class PendingUploads
     }
 
     /// <summary>Tells the mount process to stop waiting for its uploads (they are recorded for the next mount).</summary>
-    public static void Leave(int processId)
+    public static void Leave(int processId, string mountPoint)
     {
-        if (!OperatingSystem.IsWindows())
+        if (OperatingSystem.IsWindows())
+            Doors.WindowsMountSignals.Send(mountPoint, Doors.WindowsMountSignals.Request.LeaveUploads);
+        else
             _ = Service.Posix.Signal(processId, (int)MountCommand.UploadsLeftSignal);
     }
 

@@ -7,10 +7,12 @@ internal static class UnmountCommand
 {
     public static Command Create()
     {
-        var directory = new Argument<string>("DIR") { Description = "Where the store is mounted." };
+        var directory = new Argument<string>("DIR") { Description = OperatingSystem.IsWindows() ? "Where the store is mounted: its drive letter (X:) or folder." : "Where the store is mounted." };
         var lazy = new Option<bool>("--lazy", "-z")
         {
-            Description = "Unmount even while files are open: the mount disappears now, and open files fail on their next access.",
+            Description = OperatingSystem.IsWindows()
+                ? "Do not wait for write-back uploads (they stay recorded for the next mount). WinFsp unmounts even while files are open, with or without it."
+                : "Unmount even while files are open: the mount disappears now, and open files fail on their next access.",
         };
         var command = new Command("unmount", "Unmount a directory mounted by `mountstore mount` (works from any shell).") { directory, lazy };
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(directory)!, result.GetValue(lazy), cancellationToken));
@@ -19,7 +21,7 @@ internal static class UnmountCommand
 
     private static async Task<int> RunAsync(string directory, bool lazy, CancellationToken cancellationToken)
     {
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        var full = MountPointName.Normalize(directory);
         var door = Doors.Doors.ForThisPlatform();
         if (!door.IsMounted(full))
         {
@@ -34,7 +36,7 @@ internal static class UnmountCommand
         if (lazy)
         {
             // the files are recorded on disk: the mount process may go without them
-            PendingUploads.Leave(before.ProcessId);
+            PendingUploads.Leave(before.ProcessId, full);
             if (before.Pending > 0)
                 Console.Error.WriteLine($"mountstore: {before.Pending} closed files ({Status.StatusView.Size(before.PendingBytes)}) were not uploaded yet; they stay in the cache folder and the next mount of this remote with it uploads them first");
             return 0;

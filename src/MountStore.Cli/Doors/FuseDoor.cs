@@ -7,6 +7,7 @@ using MountStore.Fuse.Native;
 namespace MountStore.Cli.Doors;
 
 /// <summary>The Linux door: libfuse3's low-level API through MountStore.Fuse.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class FuseDoor : IMountDoor
 {
     public string Name => "FUSE";
@@ -33,7 +34,7 @@ internal sealed class FuseDoor : IMountDoor
     {
         try
         {
-            return new Mounted(FuseMount.Start(fileSystem, new FuseMountOptions
+            return new Mounted(options.MountPoint, FuseMount.Start(fileSystem, new FuseMountOptions
             {
                 MountPoint = options.MountPoint,
                 Source = options.Source,
@@ -67,8 +68,10 @@ internal sealed class FuseDoor : IMountDoor
             : error.Trim();
     }
 
-    private sealed class Mounted(FuseMount mount) : IMountedDoor
+    private sealed class Mounted(string mountPoint, FuseMount mount) : IMountedDoor
     {
+        public string MountPoint => mountPoint;
+
         public Task<int> Completion => mount.Completion;
 
         public void RequestUnmount() => mount.RequestUnmount();

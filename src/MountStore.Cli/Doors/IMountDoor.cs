@@ -31,6 +31,9 @@ internal interface IMountDoor
 /// <summary>A running mount.</summary>
 internal interface IMountedDoor : IAsyncDisposable
 {
+    /// <summary>Where the mount is: the mount point asked for, or the drive letter WinFsp chose for "*".</summary>
+    string MountPoint { get; }
+
     /// <summary>Completes when the mount has ended, with the door's own result code (0: clean).</summary>
     Task<int> Completion { get; }
 
@@ -39,7 +42,7 @@ internal interface IMountedDoor : IAsyncDisposable
 }
 
 /// <summary>What every door needs to know to mount.</summary>
-/// <param name="MountPoint">Where (a folder; a drive letter on Windows).</param>
+/// <param name="MountPoint">Where (a folder; on Windows also a drive letter "X:", or "*" for the next free one).</param>
 /// <param name="Source">What, as the user named it (shown by mount tables).</param>
 /// <param name="ReadOnly">Refuse changes at the kernel too.</param>
 /// <param name="AllowOther">Let other users in.</param>

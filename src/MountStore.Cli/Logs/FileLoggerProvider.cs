@@ -26,13 +26,19 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     public const long MaxBytes = 10 << 20;
 
-    private FileStream Open() => new(_path, new FileStreamOptions
+    private FileStream Open()
     {
-        Mode = FileMode.Append,
-        Access = FileAccess.Write,
-        Share = FileShare.ReadWrite | FileShare.Delete,
-        UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-    });
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+        };
+        // Windows has no modes: a log under the user's profile is closed to others by its access list.
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(_path, options);
+    }
 
     private void Write(LogLevel level, string category, string message, Exception? exception)
     {

@@ -21,12 +21,14 @@ internal sealed record LogTarget(LogTarget.Kind Where, string? FilePath = null)
     public static LogTarget Choose(string? option, bool daemon, string defaultFile) => option switch
     {
         null or "" => !daemon ? new LogTarget(Kind.StandardError)
-            : File.Exists(JournalSocket) ? new LogTarget(Kind.Journal)
+            : !OperatingSystem.IsWindows() && File.Exists(JournalSocket) ? new LogTarget(Kind.Journal)
             : new LogTarget(Kind.File, defaultFile),
         "stderr" => daemon
             ? throw new ArgumentException("--log-to stderr cannot be used with --daemon: a daemon has no terminal; use journal or a file")
             : new LogTarget(Kind.StandardError),
-        "journal" => new LogTarget(Kind.Journal),
+        "journal" => OperatingSystem.IsWindows()
+            ? throw new ArgumentException("--log-to journal is for Linux (systemd); on Windows log to stderr or to a file")
+            : new LogTarget(Kind.Journal),
         _ => new LogTarget(Kind.File, Path.GetFullPath(option)),
     };
 

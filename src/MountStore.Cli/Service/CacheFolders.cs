@@ -13,13 +13,16 @@ internal static class CacheFolders
 {
     /// <summary>
     /// $XDG_CACHE_HOME/mountstore/NAME (~/.cache when unset), /var/cache/mountstore/NAME for root,
-    /// where NAME is the remote's readable form and a hash of where it lives.
+    /// where NAME is the remote's readable form and a hash of where it lives. Windows:
+    /// %LOCALAPPDATA%\MountStore\cache\NAME.
     /// </summary>
     public static string DefaultFor(RemoteAddress remote, IReadOnlyDictionary<string, string?> environment, string? s3Endpoint)
     {
         var home = environment.GetValueOrDefault("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
             : Path.Combine(environment.GetValueOrDefault("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        var root = CurrentUser.Uid == 0 ? "/var/cache/mountstore" : Path.Combine(home, "mountstore");
+        var root = OperatingSystem.IsWindows()
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "MountStore", "cache")
+            : CurrentUser.Uid == 0 ? "/var/cache/mountstore" : Path.Combine(home, "mountstore");
         return Path.Combine(root, NameOf(remote, environment, s3Endpoint));
     }
 

@@ -62,13 +62,18 @@ internal static class Daemon
     }
 
     /// <summary>In the child, first thing: a session of its own, so the terminal's hang-up and Ctrl-C do not reach it.</summary>
-    public static void DetachFromTerminal() => Posix.SetSession();
+    public static void DetachFromTerminal()
+    {
+        if (!OperatingSystem.IsWindows()) // --daemon is refused on Windows before this
+            Posix.SetSession();
+    }
 
     /// <summary>In the child, once mounted: tells the waiting parent, then lets go of its pipes.</summary>
     public static void ReportReady(string detail)
     {
         Console.Out.WriteLine(ReadyLine + detail);
         Console.Out.Flush();
-        Posix.DetachStandardStreams();
+        if (!OperatingSystem.IsWindows())
+            Posix.DetachStandardStreams();
     }
 }

@@ -108,9 +108,15 @@ internal static partial class EnvFile
     private static EnvFileException Unterminated(string path, int line) =>
         new($"env-file {path}, line {line}: a quote is not closed");
 
-    /// <summary>Refuses a file that is not owned by this user or root, or that others can read or anyone else can change.</summary>
+    /// <summary>
+    /// Refuses a file that is not owned by this user or root, or that others can read or anyone
+    /// else can change. Linux only: Windows keeps access lists, not modes, and a file in the
+    /// user's profile is closed to other users by default.
+    /// </summary>
     public static void CheckPrivate(string path)
     {
+        if (OperatingSystem.IsWindows())
+            return;
         var mode = File.GetUnixFileMode(path);
         var owner = FileOwner.Of(path);
         var me = CurrentUser.Uid;

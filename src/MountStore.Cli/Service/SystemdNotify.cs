@@ -14,7 +14,7 @@ internal static class SystemdNotify
     public static void Send(string state)
     {
         var path = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
-        if (string.IsNullOrEmpty(path))
+        if (string.IsNullOrEmpty(path) || !OperatingSystem.IsLinux())
             return;
         if (path[0] == '@')
             path = "\0" + path[1..]; // abstract socket namespace

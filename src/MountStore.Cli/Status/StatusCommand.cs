@@ -26,7 +26,7 @@ internal static class StatusCommand
 
     private static async Task<int> RunAsync(string directory, bool watch, bool json, CancellationToken cancellationToken)
     {
-        var mountPoint = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        var mountPoint = MountPointName.Normalize(directory);
         MountStatusReport? previous = null;
         while (true)
         {

@@ -46,7 +46,8 @@ internal sealed class StatusServer : IAsyncDisposable
             File.Delete(pending);
             var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             listener.Bind(new UnixDomainSocketEndPoint(pending));
-            File.SetUnixFileMode(pending, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows()) // on Windows the folder's access list is the guard
+                File.SetUnixFileMode(pending, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(8);
             File.Move(pending, path, overwrite: true);
             return new StatusServer(listener, path, report, logger);

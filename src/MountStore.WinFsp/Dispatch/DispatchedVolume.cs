@@ -40,6 +40,13 @@ internal sealed unsafe class DispatchedVolume : IDisposable
     /// <summary>The volume served, once attached.</summary>
     public FspFileSystem* FileSystem { get; private set; }
 
+    /// <summary>
+    /// Called on WinFsp's dispatcher thread when the dispatcher has ended: with true after
+    /// FspFileSystemStopDispatcher, with false when WinFsp ended it (its driver being removed).
+    /// Must not wait for the dispatcher (it runs on the thread that stop waits for).
+    /// </summary>
+    public Action<bool>? DispatcherStopped { get; set; }
+
     /// <summary>Makes <paramref name="fileSystem"/>'s callbacks lead here (its UserContext).</summary>
     public void Attach(FspFileSystem* fileSystem)
     {

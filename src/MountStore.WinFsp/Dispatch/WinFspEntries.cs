@@ -33,6 +33,7 @@ internal static unsafe partial class WinFspEntries
         table->Rename = &Rename;
         table->ReadDirectory = &ReadDirectory;
         table->GetDirInfoByName = &GetDirInfoByName;
+        table->DispatcherStopped = &DispatcherStopped;
     }
 
     private static string? StringOf(char* text) => text is null ? null : new string(text);

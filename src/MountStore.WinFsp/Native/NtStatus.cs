@@ -15,6 +15,7 @@ internal static class NtStatus
     public const int BufferOverflow = unchecked((int)0x80000005);
     public const int InvalidHandle = unchecked((int)0xC0000008);
     public const int InvalidParameter = unchecked((int)0xC000000D);
+    public const int NoSuchDevice = unchecked((int)0xC000000E);
     public const int InvalidDeviceRequest = unchecked((int)0xC0000010);
     public const int EndOfFile = unchecked((int)0xC0000011);
     public const int AccessDenied = unchecked((int)0xC0000022);

@@ -61,6 +61,36 @@ internal sealed unsafe class WinFspApi
         FileSystemAddDirInfo = addDirInfo;
     }
 
+    // Every function given (a test host that plays WinFsp's volume life cycle too).
+    private WinFspApi(delegate* unmanaged<char*, FspVolumeParams*, FspFileSystemInterface*, FspFileSystem**, int> create,
+        delegate* unmanaged<FspFileSystem*, char*, int> setMountPoint,
+        delegate* unmanaged<FspFileSystem*, uint, int> startDispatcher,
+        delegate* unmanaged<FspFileSystem*, void> stopDispatcher,
+        delegate* unmanaged<FspFileSystem*, void> delete,
+        WinFspApi serving)
+    {
+        FileSystemCreate = create;
+        FileSystemSetMountPoint = setMountPoint;
+        FileSystemStartDispatcher = startDispatcher;
+        FileSystemStopDispatcher = stopDispatcher;
+        FileSystemDelete = delete;
+        FileSystemSendResponse = serving.FileSystemSendResponse;
+        FileSystemGetOperationContext = serving.FileSystemGetOperationContext;
+        FileSystemAddDirInfo = serving.FileSystemAddDirInfo;
+    }
+
+    /// <summary>
+    /// An API whose volume life cycle is the given functions and whose serving functions are
+    /// <paramref name="serving"/>'s (for a test host that plays WinFsp without its DLL).
+    /// </summary>
+    internal static WinFspApi ForVolume(delegate* unmanaged<char*, FspVolumeParams*, FspFileSystemInterface*, FspFileSystem**, int> create,
+        delegate* unmanaged<FspFileSystem*, char*, int> setMountPoint,
+        delegate* unmanaged<FspFileSystem*, uint, int> startDispatcher,
+        delegate* unmanaged<FspFileSystem*, void> stopDispatcher,
+        delegate* unmanaged<FspFileSystem*, void> delete,
+        WinFspApi serving) =>
+        new(create, setMountPoint, startDispatcher, stopDispatcher, delete, serving);
+
     /// <summary>
     /// An API of the three functions the table's entries call while serving (for a test host that
     /// plays the dispatcher without WinFsp); calling any other member of it is an error.

@@ -99,6 +99,7 @@ internal static unsafe class WinFspNativeLayout
         var fileSystem = default(FspFileSystem);
         d["FSP_FILE_SYSTEM.Version"] = Offset(&fileSystem, &fileSystem.Version);
         d["FSP_FILE_SYSTEM.UserContext"] = Offset(&fileSystem, &fileSystem.UserContext);
+        d["FSP_FILE_SYSTEM.MountPoint"] = FspFileSystem.MountPointOffset;
 
         var context = default(FspOperationContext);
         d["sizeof(FSP_FILE_SYSTEM_OPERATION_CONTEXT)"] = sizeof(FspOperationContext);
