@@ -24,5 +24,9 @@ internal static class Wine
         ["WINEPREFIX"] = Path.Combine(Path.GetTempPath(), $"mountstore-wine-{System.Environment.UserName}"),
         ["WINEDEBUG"] = "-all",
         ["WINEDLLOVERRIDES"] = "mshtml=",
+        // Under wine 8.0 the CLR dies ("Internal CLR error 0x80131506", finalizing a dynamic
+        // method) at a garbage collection when W^X is on: the probe hit it on every run, and a
+        // CLI run under wine once exited with an unexplained code. Off for every .NET program here.
+        ["DOTNET_EnableWriteXorExecute"] = "0",
     };
 }

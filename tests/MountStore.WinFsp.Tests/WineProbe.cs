@@ -66,10 +66,7 @@ public sealed class WineProbe : IAsyncLifetime
 
     private static Task<ProcessRunner.Result> RunWineAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        // W^X off: with .NET's double-mapped code pages (the default) the probe dies under wine 8.0
-        // with "Internal CLR error (0x80131506)" in DynamicResolver+DestroyScout.Finalize as soon as
-        // a GC finalizes a dynamic method (every run; none with this set, or with no GC in the run).
-        var variables = new Dictionary<string, string>(Wine.Variables) { ["DOTNET_EnableWriteXorExecute"] = "0" };
+        var variables = new Dictionary<string, string>(Wine.Variables);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             variables[name] = value;
         return ProcessRunner.RunAsync(Wine.Program, [program, .. args], variables, TimeSpan.FromMinutes(3));
