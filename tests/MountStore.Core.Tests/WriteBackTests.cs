@@ -32,7 +32,7 @@ public sealed class WriteBackTests : IDisposable
 
     private string PendingFolder => Path.Combine(_folder, "cache", "pending");
 
-    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4, TimeSpan? foregroundYield = null) => new(_store, new FileSystemOptions
+    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4, TimeSpan? foregroundYield = null, TimeSpan? uploadDelay = null) => new(_store, new FileSystemOptions
     {
         DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
         WriteBack = new WriteBackOptions
@@ -40,7 +40,7 @@ public sealed class WriteBackTests : IDisposable
             MaxPendingFiles = maxPending,
             Uploads = uploads,
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-            UploadDelay = TimeSpan.FromMilliseconds(50),
+            UploadDelay = uploadDelay ?? TimeSpan.FromMilliseconds(50),
             ForegroundYield = foregroundYield ?? TimeSpan.FromMilliseconds(200),
         },
         Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
@@ -418,6 +418,45 @@ public sealed class WriteBackTests : IDisposable
         Assert.Equal(TestStores.Pattern(900, seed: 2), await _memory.ReadAllBytesAsync("out/report.txt"));
         Assert.Equal(TestStores.Pattern(700, seed: 1), await _memory.ReadAllBytesAsync(ConflictCopies.NameFor("out/report.txt", Environment.MachineName, earlierAt)));
         Assert.Empty(journal.RecordedIds());
+    }
+
+    [Fact]
+    public async Task A_folders_owner_mode_and_times_set_one_after_another_are_stored_later_as_one_write()
+    {
+        await using var fs = Mount(uploadDelay: TimeSpan.FromMinutes(5)); // written when drained, not before
+        await fs.MakeDirectoryAsync("tree", Convert.ToUInt32("755", 8), CancellationToken.None);
+        var mtime = new DateTimeOffset(2021, 6, 7, 8, 9, 10, TimeSpan.Zero);
+        // as tar does once a folder's contents are out
+        await fs.SetAttributesAsync("tree", null, new AttributeChanges(Uid: 1000, Gid: 1000), CancellationToken.None);
+        await fs.SetAttributesAsync("tree", null, new AttributeChanges(Permissions: Convert.ToUInt32("700", 8)), CancellationToken.None);
+        await fs.SetAttributesAsync("tree", null, new AttributeChanges(ModifiedTime: mtime), CancellationToken.None);
+        var shown = await fs.GetAttributesAsync("tree", CancellationToken.None);
+        Assert.Equal((Convert.ToUInt32("700", 8), 1000u, mtime), (shown.Mode & 0xFFF, shown.Uid, shown.ModifiedTime));
+        Assert.Equal(1, _store.CountOf(StoreCall.Put)); // the mkdir's only, so far
+
+        await DrainAsync(fs);
+        Assert.Equal(2, _store.CountOf(StoreCall.Put));
+        var marker = FileMetadata.Read((await _memory.HeadAsync("tree/", CancellationToken.None))!.Metadata, null);
+        Assert.Equal(("700", 1000u, mtime), (Convert.ToString(marker.Mode!.Value & 0xFFF, 8), marker.Uid, marker.ModifiedTime));
+    }
+
+    [Fact]
+    public async Task A_folder_removed_or_renamed_with_a_change_not_yet_stored_ends_as_the_user_left_it()
+    {
+        await using var fs = Mount(uploadDelay: TimeSpan.FromMinutes(5));
+        await fs.MakeDirectoryAsync("gone", Convert.ToUInt32("755", 8), CancellationToken.None);
+        await fs.SetAttributesAsync("gone", null, new AttributeChanges(Permissions: Convert.ToUInt32("700", 8)), CancellationToken.None);
+        await fs.RemoveDirectoryAsync("gone", CancellationToken.None);
+        await fs.MakeDirectoryAsync("a", Convert.ToUInt32("755", 8), CancellationToken.None);
+        await fs.MakeDirectoryAsync("a/sub", Convert.ToUInt32("755", 8), CancellationToken.None);
+        await fs.SetAttributesAsync("a/sub", null, new AttributeChanges(Permissions: Convert.ToUInt32("711", 8)), CancellationToken.None);
+        await fs.RenameAsync("a", "b", noReplace: false, CancellationToken.None);
+
+        await DrainAsync(fs);
+        Assert.Null(await _memory.HeadAsync("gone/", CancellationToken.None)); // not brought back by a late write
+        Assert.Null(await _memory.HeadAsync("a/sub/", CancellationToken.None));
+        var moved = FileMetadata.Read((await _memory.HeadAsync("b/sub/", CancellationToken.None))!.Metadata, null);
+        Assert.Equal("711", Convert.ToString(moved.Mode!.Value & 0xFFF, 8));
     }
 
     [Fact]

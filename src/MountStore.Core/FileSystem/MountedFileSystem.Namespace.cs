@@ -50,6 +50,8 @@ public sealed partial class MountedFileSystem
             var attributes = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
             if (!attributes.IsDirectory)
                 throw new FileSystemException(FileSystemError.NotADirectory, path, "not a directory");
+            if (_folderChanges is { } changes)
+                await changes.FlushAsync(path).ConfigureAwait(false); // a late write would bring the marker back
             var marker = _namespace.DirectoryMarkerOf(path);
             // Ask the store, not the cache: a file added elsewhere must not be orphaned under a folder we remove.
             var page = await _store.ListAsync(new ListRequest(marker, null, null, MaxKeys: 2), cancellationToken).ConfigureAwait(false);
@@ -179,7 +181,11 @@ public sealed partial class MountedFileSystem
             // a file replaced while open stays alive for its handles, as after an unlink
             var replaced = target is { IsDirectory: false } ? await KeepOpenFileAsync(to, keyReusedNow: true, cancellationToken).ConfigureAwait(false) : null;
             if (source.IsDirectory)
+            {
+                if (_folderChanges is { } changes)
+                    await changes.FlushAsync(from).ConfigureAwait(false); // written where they are, then moved with them
                 await RenameDirectoryAsync(from, to, source, cancellationToken).ConfigureAwait(false);
+            }
             else
                 await RenameFileAsync(from, to, target is { IsDirectory: false } ? [target.ETag, target.ListingETag] : [], cancellationToken).ConfigureAwait(false);
             await KeepParentAsync(from, cancellationToken).ConfigureAwait(false);

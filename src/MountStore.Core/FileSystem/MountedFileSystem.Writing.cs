@@ -116,10 +116,21 @@ public sealed partial class MountedFileSystem
     /// reporting progress; stops early, leaving the rest for the next mount, when
     /// <paramref name="leaveNow"/> is cancelled. Returns what is left.
     /// </summary>
-    public Task<WriteBackStatus> DrainUploadsAsync(TimeSpan every, Action<WriteBackStatus> progress, CancellationToken leaveNow) =>
-        _writeBack is null
-            ? Task.FromResult(new WriteBackStatus(0, 0, null, 0, []))
-            : _writeBack.DrainAsync(every, progress, leaveNow);
+    public async Task<WriteBackStatus> DrainUploadsAsync(TimeSpan every, Action<WriteBackStatus> progress, CancellationToken leaveNow)
+    {
+        if (_folderChanges is { } changes)
+            await changes.DrainAsync().ConfigureAwait(false); // one quick PUT each: never left for later
+        return _writeBack is null
+            ? new WriteBackStatus(0, 0, null, 0, [])
+            : await _writeBack.DrainAsync(every, progress, leaveNow).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a folder's marker for <see cref="FolderChanges"/>: background work, which makes way for requests applications wait on.</summary>
+    private async Task WriteMarkerLaterAsync(string path, ObjectWriteOptions options, CancellationToken cancellationToken)
+    {
+        ForegroundRequests.MarkBackground();
+        await _store.PutAsync(_namespace.DirectoryMarkerOf(path), Stream.Null, options, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Files an earlier mount closed and did not upload (it was killed, crashed, or left them):
@@ -331,7 +342,10 @@ public sealed partial class MountedFileSystem
             : (await _store.HeadAsync(marker, cancellationToken).ConfigureAwait(false))?.Metadata;
         var kept = FileMetadata.Of(current, stored) with { ModifiedTime = current.ModifiedTime };
         var metadata = Changed(kept, changes).ToWriteOptions(stored);
-        await _store.PutAsync(marker, Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
+        if (_folderChanges is { } later)
+            later.Change(path, metadata);
+        else
+            await _store.PutAsync(marker, Stream.Null, metadata, cancellationToken).ConfigureAwait(false);
         _cache.SetMarkerMetadata(path, metadata.Metadata);
         var fetchedAt = _clock.GetUtcNow();
         var attributes = _attributes.Directory(fetchedAt, metadata.Metadata);

@@ -36,6 +36,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
     private readonly ForegroundRequests _foreground = new();
+    private readonly FolderChanges? _folderChanges;
 
     /// <summary>A filesystem over <paramref name="store"/>.</summary>
     public MountedFileSystem(IObjectStore store, FileSystemOptions options, ILoggerFactory loggers, TimeProvider? clock = null, StagingArea? staging = null)
@@ -73,6 +74,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             };
             if (options.WriteBack is { } writeBack)
             {
+                _folderChanges = new FolderChanges(WriteMarkerLaterAsync, writeBack, loggers.CreateLogger<FolderChanges>());
                 _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, w => _writers.Hold(w, _namespace.PathOf(w.Key)), LeaveWriterAsync, _foreground, loggers.CreateLogger<WriteBackQueue>());
                 RecoverPendingUploads(pending!);
             }
@@ -516,6 +518,8 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     {
         if (_convergence is not null)
             await _convergence.DisposeAsync().ConfigureAwait(false);
+        if (_folderChanges is not null)
+            await _folderChanges.DisposeAsync().ConfigureAwait(false); // written now: they are not recorded
         if (_writeBack is not null)
             await _writeBack.DisposeAsync().ConfigureAwait(false); // what is still pending stays recorded for the next mount
         await CommitOpenWritersAsync().ConfigureAwait(false);
