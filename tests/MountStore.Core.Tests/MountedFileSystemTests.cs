@@ -16,11 +16,12 @@ public class MountedFileSystemTests
 
     public MountedFileSystemTests() => _store = new FaultInjectingObjectStore(_memory);
 
-    private MountedFileSystem Mount(string prefix = "", bool readOnly = false, int listingMetadata = 0) =>
+    private MountedFileSystem Mount(string prefix = "", bool readOnly = false, int listingMetadata = 0, int listAhead = 0) =>
         new(_store, new FileSystemOptions
         {
             RootPrefix = prefix,
             ReadOnly = readOnly,
+            ListAhead = listAhead, // off unless a test is about it: counts below are of the requests a test makes
             MetadataTtl = TimeSpan.FromSeconds(30),
             NegativeTtl = TimeSpan.FromSeconds(5),
             ListingMetadataParallel = listingMetadata, // request counts below are exact without background HEADs
@@ -40,6 +41,51 @@ public class MountedFileSystemTests
 
         Assert.Equal(3, _store.CountOf(StoreCall.List));
         Assert.Equal(0, _store.CountOf(StoreCall.Head));
+    }
+
+    [Fact]
+    public async Task A_walk_finds_the_next_folders_listed_ahead_and_each_folder_is_listed_once()
+    {
+        for (var i = 0; i < 30; i++)
+            await _memory.PutTextAsync($"w/d{i:D2}/f", "x");
+        await using var fs = Mount(listAhead: 8);
+        await fs.ListDirectoryAsync("", CancellationToken.None); // so "w" is known without a lookup of its own
+
+        await fs.OpenDirectoryAsync("w", CancellationToken.None);
+        Assert.True(fs.Cache.TryGetListing("w/d00", out _)); // its first subfolder, before the walk asks
+        await fs.OpenDirectoryAsync("w/d00", CancellationToken.None);
+        for (var i = 1; i <= 8; i++)
+            Assert.True(fs.Cache.TryGetListing($"w/d{i:D2}", out _), $"d{i:D2} listed ahead");
+        Assert.False(fs.Cache.TryGetListing("w/d09", out _)); // eight ahead, no more
+        for (var i = 1; i < 30; i++)
+            await fs.OpenDirectoryAsync($"w/d{i:D2}", CancellationToken.None);
+
+        Assert.Equal(32, _store.CountOf(StoreCall.List)); // the root, "w" and each folder once: none twice, none skipped
+        Assert.Equal(30, fs.ListedAhead); // every folder of the walk was listed before it was opened
+    }
+
+    [Fact]
+    public async Task Listing_ahead_keeps_at_most_its_parallel_limit_in_flight_and_the_walk_still_lists_the_rest()
+    {
+        for (var i = 0; i < 20; i++)
+            await _memory.PutTextAsync($"w/d{i:D2}/f", "x");
+        await using var fs = Mount(listAhead: 8);
+        await fs.OpenDirectoryAsync("w", CancellationToken.None); // w, and d00 ahead
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = 0;
+        _store.Before(StoreCall.List, () =>
+        {
+            Interlocked.Increment(ref waiting);
+            return gate.Task;
+        });
+
+        await fs.OpenDirectoryAsync("w/d00", CancellationToken.None);
+
+        Assert.Equal(4, Volatile.Read(ref waiting)); // d01..d04; d05..d08 wait for a later open
+        Assert.Equal(5, fs.ListedAhead);
+        gate.SetResult();
+        for (var i = 1; i < 20; i++)
+            Assert.Equal(1, (await fs.OpenDirectoryAsync($"w/d{i:D2}", CancellationToken.None)).Count);
     }
 
     [Fact]

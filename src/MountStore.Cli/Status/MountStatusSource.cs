@@ -29,7 +29,7 @@ internal sealed class MountStatusSource(
             fileSystem.OpenFileCount,
             new CacheReport(cache.Hits, cache.Misses, cache.Count, cache.MaxEntries, fileSystem.ReadBuffers.InUseBytes, fileSystem.ReadBuffers.BudgetBytes,
                 fileSystem.ListingsConverging, fileSystem.MetadataLoadedInBackground, fileSystem.MetadataCorrectedInBackground,
-                fileSystem.Memory.AllocatedBytes, fileSystem.Memory.LimitBytes, fileSystem.Writing.Buffers.InUseBytes, fileSystem.Memory.KeptBytes),
+                fileSystem.Memory.AllocatedBytes, fileSystem.Memory.LimitBytes, fileSystem.Writing.Buffers.InUseBytes, fileSystem.Memory.KeptBytes, fileSystem.ListedAhead),
             requests.Snapshot().Select(r => new RequestReport(r.Operation, r.Count, r.Errors)).ToList(),
             problems.Warnings,
             problems.Errors,

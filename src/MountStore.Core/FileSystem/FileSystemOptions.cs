@@ -31,6 +31,18 @@ public sealed record FileSystemOptions
     /// </summary>
     public int ListingMetadataParallel { get; init; } = 4;
 
+    /// <summary>
+    /// Folders listed ahead of a tree walk (`find`, `ls -R`, `du`) when it opens a folder: the
+    /// next ones beside it and its first subfolder, at most <see cref="ListAheadParallel"/> at
+    /// a time (<see cref="Metadata.ListingLookAhead"/>). 0: a folder is listed only when opened.
+    /// Default 8: a cold `find` over 100 folders waits for a few LISTs instead of 100, and
+    /// opening one folder costs at most 8 LISTs more.
+    /// </summary>
+    public int ListAhead { get; init; } = 8;
+
+    /// <summary>Listings in flight at once ahead of a walk. Default 4.</summary>
+    public int ListAheadParallel { get; init; } = 4;
+
     /// <summary>Owner shown for objects without uid metadata.</summary>
     public uint Uid { get; init; }
 
@@ -84,6 +96,8 @@ public sealed record FileSystemOptions
             throw new ArgumentException("cache TTLs cannot be negative");
         if (ListingMetadataParallel is < 0 or > 64)
             throw new ArgumentException("ListingMetadataParallel must be between 0 and 64");
+        if (ListAhead is < 0 or > 64 || ListAheadParallel is < 1 or > 16)
+            throw new ArgumentException("ListAhead must be between 0 and 64, ListAheadParallel between 1 and 16");
         if (MaxCachedEntries < 1000)
             throw new ArgumentException("the metadata cache needs at least 1000 entries");
         ReadAhead.Validate();

@@ -32,6 +32,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly DataCache? _dataCache;
     private readonly MetadataLoader _metadata;
     private readonly ListingConvergence? _convergence;
+    private readonly ListingLookAhead _listAhead;
     private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
@@ -60,6 +61,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>());
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
+        _listAhead = new ListingLookAhead(folder => ListDirectoryAsync(folder, CancellationToken.None).AsTask(), _listingsInFlight.IsRunning, _cache, options.ListAhead, options.ListAheadParallel, loggers.CreateLogger<ListingLookAhead>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
         staging ??= new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes);
         if (options.DataCache is { } cacheOptions)
@@ -103,6 +105,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     /// <summary>Read-ahead buffers shared by all open files.</summary>
     public ReadBufferPool ReadBuffers { get; }
+
+    /// <summary>Folders listed ahead of a tree walk (for tests).</summary>
+    public long ListedAhead => _listAhead.Listed;
 
     /// <summary>Metadata HEADs started ahead of a lookup (for tests).</summary>
     public long MetadataLoadedAhead => _metadata.LoadedAhead;
@@ -235,6 +240,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         var self = await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
         if (!self.IsDirectory)
             throw new FileSystemException(FileSystemError.NotADirectory, path, "not a directory");
+        _listAhead.Opened(path, listing);
         return new DirectoryView(path, self, listing, Preferred);
     }
 
@@ -245,8 +251,10 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             if (_cache.TryGetListing(path, out var cached))
                 return cached;
-            // One listing per directory at a time: concurrent `ls` and lookups share it.
-            return await _listingsInFlight.Run(path, () => FetchListingAsync(path)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // One listing per directory at a time: concurrent `ls` and lookups share it. A listing
+            // that finished between the look above and this one is not fetched again.
+            return await _listingsInFlight.Run(path, () => _cache.TryGetListing(path, out var justListed) ? Task.FromResult(justListed) : FetchListingAsync(path))
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (FailureTranslation.Needs(e, cancellationToken))
         {

@@ -87,7 +87,7 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
         var parent = PathNames.ParentOf(path);
         var name = path[(parent.Length == 0 ? 0 : parent.Length + 1)..];
         var entries = listing.Entries;
-        var index = FindIndex(entries, name);
+        var index = listing.IndexOf(name);
         if (index < 0)
             return;
         var queued = 0;
@@ -121,19 +121,5 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
         {
             _aheadSlots.Release();
         }
-    }
-
-    private static int FindIndex(IReadOnlyList<DirectoryEntry> entries, string name)
-    {
-        int low = 0, high = entries.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            var order = Utf8Order.Instance.Compare(entries[middle].Name, name);
-            if (order == 0) return middle;
-            if (order < 0) low = middle + 1;
-            else high = middle - 1;
-        }
-        return -1;
     }
 }

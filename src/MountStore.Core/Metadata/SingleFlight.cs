@@ -22,6 +22,9 @@ public sealed class SingleFlight<TValue>
         return running;
     }
 
+    /// <summary>True while a request for <paramref name="key"/> runs.</summary>
+    public bool IsRunning(string key) => _inFlight.ContainsKey(key);
+
     private async Task RunAsync(string key, TaskCompletionSource<TValue> result, Func<Task<TValue>> work)
     {
         try

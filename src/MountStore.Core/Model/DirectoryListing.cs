@@ -47,6 +47,9 @@ public sealed class DirectoryListing
     /// <summary>The entry called <paramref name="name"/>, or null when the directory has none.</summary>
     public DirectoryEntry? Find(string name) => _byName.GetValueOrDefault(name);
 
+    /// <summary>Where the entry called <paramref name="name"/> stands in <see cref="Entries"/>; -1 when there is none.</summary>
+    public int IndexOf(string name) => _byName.TryGetValue(name, out var entry) ? _entries.BinarySearch(entry, ByName) : -1;
+
     /// <summary>This listing with <paramref name="entry"/> added or replaced; same fetch time.</summary>
     public DirectoryListing With(DirectoryEntry entry)
     {

@@ -31,4 +31,7 @@ public static class PathNames
         var slash = path.LastIndexOf('/');
         return slash < 0 ? "" : path[..slash];
     }
+
+    /// <summary>The last component of <paramref name="path"/>.</summary>
+    public static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 }
