@@ -459,6 +459,8 @@ public sealed class WriteBackTests : IDisposable
         Assert.Equal("711", Convert.ToString(moved.Mode!.Value & 0xFFF, 8));
     }
 
+    // the hand-over after the upload neither flushes the bytes again (close did) nor waits for
+    // its state to reach the disk; a later mount still finds both
     [Fact]
     public async Task A_file_written_and_uploaded_is_read_again_from_local_disk_by_a_later_mount()
     {

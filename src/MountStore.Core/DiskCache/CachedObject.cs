@@ -21,6 +21,7 @@ public sealed class CachedObject
     private readonly Lock _gate = new();
     private FileStream? _data;
     private bool _stateChanged;
+    private bool _wholeOnDisk;
     private bool _deleted;
 
     internal CachedObject(DataCache cache, string key, string etag, long size, string pathWithoutExtension)
@@ -157,14 +158,21 @@ public sealed class CachedObject
         }
     }
 
-    /// <summary>Marks every byte present (a written file taken whole), to be saved by <see cref="SaveAndClose"/>.</summary>
-    internal void MarkWhole()
+    /// <summary>
+    /// Marks every byte present (a written file taken whole), to be saved by <see cref="SaveAndClose"/>.
+    /// <paramref name="alreadyOnDisk"/>: the bytes were flushed to disk before (write-back's
+    /// close did), so the save neither flushes them again nor waits for its own state to reach
+    /// the disk: a state lost in a crash only loses the cached copy, which is in the store.
+    /// </summary>
+    internal void MarkWhole(bool alreadyOnDisk)
     {
         lock (_gate)
         {
             _present.Add(0, Size);
             _stateChanged = true;
-            _data ??= PrivateFiles.Open(_dataPath, FileMode.Open, FileShare.ReadWrite); // so the save flushes it first
+            _wholeOnDisk = alreadyOnDisk;
+            if (!alreadyOnDisk)
+                _data ??= PrivateFiles.Open(_dataPath, FileMode.Open, FileShare.ReadWrite); // so the save flushes it first
         }
     }
 
@@ -178,11 +186,11 @@ public sealed class CachedObject
         {
             try
             {
-                if (_stateChanged && _data is not null && !_deleted)
+                if (_stateChanged && (_data is not null || _wholeOnDisk) && !_deleted)
                 {
-                    _data.Flush(flushToDisk: true);
+                    _data?.Flush(flushToDisk: true);
                     var state = new CachedObjectState(Key, ETag, Size, _present.Ranges.Select(r => new[] { r.Start, r.End }).ToList());
-                    PrivateFiles.ReplaceDurably(_statePath, JsonSerializer.SerializeToUtf8Bytes(state, CachedObjectStateJson.Default.CachedObjectState));
+                    PrivateFiles.Replace(_statePath, JsonSerializer.SerializeToUtf8Bytes(state, CachedObjectStateJson.Default.CachedObjectState), flushToDisk: !_wholeOnDisk);
                     _stateChanged = false;
                 }
             }

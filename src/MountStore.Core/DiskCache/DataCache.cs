@@ -139,8 +139,10 @@ public sealed class DataCache : IDisposable
     /// object's version <paramref name="etag"/>) as the cached data of that object: moved, not
     /// copied, so a file just written is read again from local disk. The file is deleted instead
     /// when the cache has no room or a handle still reads another version.
+    /// <paramref name="alreadyOnDisk"/>: its bytes were flushed at close and not changed since,
+    /// so taking it costs no flush.
     /// </summary>
-    public void Adopt(string key, string etag, long size, string dataPath)
+    public void Adopt(string key, string etag, long size, string dataPath, bool alreadyOnDisk)
     {
         var kept = false;
         try
@@ -159,7 +161,7 @@ public sealed class DataCache : IDisposable
                 var stem = NewPathStemOf(key);
                 File.Move(dataPath, stem + ".data", overwrite: true);
                 var entry = new CachedObject(this, key, etag, size, stem) { LastUsed = Stopwatch.GetTimestamp() };
-                entry.MarkWhole();
+                entry.MarkWhole(alreadyOnDisk);
                 _objects[key] = entry;
                 entry.SaveAndClose();
                 kept = true;

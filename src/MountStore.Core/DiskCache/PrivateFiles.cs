@@ -31,13 +31,21 @@ internal static class PrivateFiles
     }
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> in one step, durably: a crash leaves the old file or the new one.</summary>
-    public static void ReplaceDurably(string path, ReadOnlySpan<byte> content)
+    public static void ReplaceDurably(string path, ReadOnlySpan<byte> content) => Replace(path, content, flushToDisk: true);
+
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="content"/> in one step without
+    /// waiting for the disk: after a crash the file may be the old one, the new one, or empty,
+    /// never a mix, so only for files whose readers drop what they cannot parse.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> content, bool flushToDisk)
     {
         var temporary = path + ".new";
         using (var file = Open(temporary, System.IO.FileMode.Create))
         {
             file.Write(content);
-            file.Flush(flushToDisk: true);
+            if (flushToDisk)
+                file.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
     }

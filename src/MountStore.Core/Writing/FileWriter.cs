@@ -582,11 +582,11 @@ public sealed class FileWriter : IAsyncDisposable
     }
 
     /// <summary>Hands the stored bytes to the data cache; a cache that cannot take them never fails the close, the file is just dropped.</summary>
-    private void KeepAsCached(Action<string, string, long, string> keep, string version, long length, string id)
+    private void KeepAsCached(Action<string, string, long, string, bool> keep, string version, long length, string id, bool onDisk)
     {
         try
         {
-            keep(Key, version, length, _context.Pending!.DataPath(id));
+            keep(Key, version, length, _context.Pending!.DataPath(id), onDisk);
         }
         catch (Exception e)
         {
@@ -615,7 +615,7 @@ public sealed class FileWriter : IAsyncDisposable
                 if (staging.KeptAs is { } id && Sealed is null)
                 {
                     if (!_dirty && !IsDiscarded && _conflict is null && _baseVersion is { } stored && _context.KeepWritten is { } keep && staging.Length == _baseLength)
-                        KeepAsCached(keep, stored, staging.Length, id);
+                        KeepAsCached(keep, stored, staging.Length, id, staging.OnDisk);
                     else
                         _context.Pending!.DeleteUnrecorded(id);
                 }

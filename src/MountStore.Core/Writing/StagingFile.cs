@@ -48,7 +48,15 @@ public sealed class StagingFile : IDisposable
     public string? KeptAs { get; }
 
     /// <summary>Makes these bytes and <paramref name="record"/> durable in <paramref name="journal"/> (write-back's close); returns the record as kept.</summary>
-    public PendingUpload Seal(PendingJournal journal, PendingUpload record) => journal.Seal(record, _file);
+    public PendingUpload Seal(PendingJournal journal, PendingUpload record)
+    {
+        var kept = journal.Seal(record, _file);
+        OnDisk = true;
+        return kept;
+    }
+
+    /// <summary>True when every byte was flushed to disk (by <see cref="Seal"/>) and none changed since.</summary>
+    public bool OnDisk { get; private set; }
 
     /// <summary>The file's length now.</summary>
     public long Length { get; private set; }
@@ -63,6 +71,7 @@ public sealed class StagingFile : IDisposable
     public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         var end = offset + data.Length;
+        OnDisk = false;
         if (end > Length)
             SetLengthCore(end);
         await RandomAccess.WriteAsync(_file, data, offset, cancellationToken).ConfigureAwait(false);
@@ -98,6 +107,7 @@ public sealed class StagingFile : IDisposable
 
     private void SetLengthCore(long length)
     {
+        OnDisk = false;
         var delta = length - _reserved;
         if (delta > 0 && !_area.TryReserve(delta))
             throw new StagingFullException(_area.LimitBytes);
@@ -118,6 +128,7 @@ public sealed class StagingFile : IDisposable
         var alignedEnd = Math.Min(BaseLength, (end + FetchAlignment - 1) / FetchAlignment * FetchAlignment);
         foreach (var (gapStart, gapEnd) in _filled.Missing(alignedStart, alignedEnd).ToList())
         {
+            OnDisk = false;
             await FetchAsync(gapStart, gapEnd, store, baseKey, cancellationToken).ConfigureAwait(false);
             _filled.Add(gapStart, gapEnd);
         }

@@ -43,9 +43,10 @@ public sealed class WriteContext(IObjectStore store, WriteOptions options, Stagi
 
     /// <summary>
     /// With a data cache: takes a written file's data file, whose bytes are now the object's
-    /// version (key, etag, size, path), as cached data. Null: such files are deleted.
+    /// version (key, etag, size, path, whether the bytes were flushed to disk since the last
+    /// change), as cached data. Null: such files are deleted.
     /// </summary>
-    public Action<string, string, long, string>? KeepWritten { get; init; }
+    public Action<string, string, long, string, bool>? KeepWritten { get; init; }
 
     /// <summary>A staging file standing for an object of <paramref name="baseLength"/> bytes: kept in <see cref="Pending"/> with write-back, else unlinked scratch.</summary>
     public StagingFile NewStagingFile(long baseLength)
