@@ -83,10 +83,11 @@ public sealed class StatusViewTests
         Assert.DoesNotContain("write-back", StatusView.Render(Report(Now, 0)));
         var report = Report(Now, 0) with
         {
-            WriteBack = new WriteBackReport(37, 12L << 20, Now.AddSeconds(-42), 1200, [new FailedUploadReport("runs/big.h5", "too large for this store (quota)")]),
+            WriteBack = new WriteBackReport(37, 12L << 20, Now.AddSeconds(-42), 1200, [new FailedUploadReport("runs/big.h5", "too large for this store (quota)")], FolderChanges: 3),
         };
         var text = StatusView.Render(report);
         Assert.Contains("closed files waiting for upload (write-back): 37 (12.0 MiB), oldest closed 42s ago; uploaded in the background: 1,200", text);
+        Assert.Contains("folders whose mode, owner or times are still to be stored: 3 (kept in memory only", text);
         Assert.Contains("  REFUSED runs/big.h5: too large for this store (quota) (kept in the cache; the next mount tries again)", text);
     }
 }

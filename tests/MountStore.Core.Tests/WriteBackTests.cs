@@ -433,9 +433,11 @@ public sealed class WriteBackTests : IDisposable
         var shown = await fs.GetAttributesAsync("tree", CancellationToken.None);
         Assert.Equal((Convert.ToUInt32("700", 8), 1000u, mtime), (shown.Mode & 0xFFF, shown.Uid, shown.ModifiedTime));
         Assert.Equal(1, _store.CountOf(StoreCall.Put)); // the mkdir's only, so far
+        Assert.Equal(1, fs.PendingUploads!.FolderChanges); // and status says one folder waits
 
         await DrainAsync(fs);
         Assert.Equal(2, _store.CountOf(StoreCall.Put));
+        Assert.Equal(0, fs.PendingUploads!.FolderChanges);
         var marker = FileMetadata.Read((await _memory.HeadAsync("tree/", CancellationToken.None))!.Metadata, null);
         Assert.Equal(("700", 1000u, mtime), (Convert.ToString(marker.Mode!.Value & 0xFFF, 8), marker.Uid, marker.ModifiedTime));
     }

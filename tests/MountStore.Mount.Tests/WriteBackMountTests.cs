@@ -221,6 +221,26 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_folders_mode_set_through_the_mount_is_stored_within_seconds_and_status_counts_it_until_then()
+    {
+        await using var mount = await MountAsync();
+        var folder = Path.Combine(mount.Directory, "proj");
+        Directory.CreateDirectory(folder);
+        (await ProcessRunner.RunAsync("chmod", ["700", folder])).EnsureSuccess("chmod");
+        // written about a second after the folder's last change: status shows it waiting, or already written
+        Assert.InRange((await mount.StatusJsonAsync()).GetProperty("writeBack").GetProperty("folderChanges").GetInt32(), 0, 1);
+        for (var i = 0; i < 100 && (await mount.StatusJsonAsync()).GetProperty("writeBack").GetProperty("folderChanges").GetInt32() > 0; i++)
+            await Task.Delay(100);
+        Assert.Equal(0, (await mount.StatusJsonAsync()).GetProperty("writeBack").GetProperty("folderChanges").GetInt32());
+
+        using var store = LocalSwiftServer.SwiftStore(_container);
+        var marker = await store.HeadAsync("proj/", CancellationToken.None);
+        Assert.NotNull(marker);
+        Assert.Equal(Convert.ToUInt32("700", 8), MountStore.Core.Model.FileMetadata.Read(marker.Metadata, null).Mode!.Value & 0xFFF);
+        await UnmountAsync(mount);
+    }
+
+    [Fact]
     public async Task Unmount_lazy_leaves_pending_uploads_for_the_next_mount_and_says_so()
     {
         await SwiftAsync("post", "-H", "X-Container-Meta-Quota-Bytes: 1", _container); // nothing can upload for now

@@ -27,7 +27,7 @@ internal sealed record MountStatusReport(
     WriteBackReport? WriteBack = null);
 
 /// <summary>Closed files not yet in the store (absent without --write-back).</summary>
-internal sealed record WriteBackReport(int Pending, long PendingBytes, DateTimeOffset? OldestClosedAt, long Uploaded, IReadOnlyList<FailedUploadReport> Failed);
+internal sealed record WriteBackReport(int Pending, long PendingBytes, DateTimeOffset? OldestClosedAt, long Uploaded, IReadOnlyList<FailedUploadReport> Failed, int FolderChanges = 0);
 
 /// <summary>A closed file whose upload the store refused for good this mount.</summary>
 internal sealed record FailedUploadReport(string Key, string Error);

@@ -42,7 +42,7 @@ internal sealed class MountStatusSource(
                 : null,
             fileSystem.PendingUploads is { } pending
                 ? new WriteBackReport(pending.Pending, pending.PendingBytes, pending.OldestClosedAt, pending.Uploaded,
-                    pending.Failed.Select(f => new FailedUploadReport(f.Key, f.Error)).ToList())
+                    pending.Failed.Select(f => new FailedUploadReport(f.Key, f.Error)).ToList(), pending.FolderChanges)
                 : null);
     }
 }

@@ -36,6 +36,8 @@ internal static class StatusView
         {
             var oldest = writeBack.OldestClosedAt is { } closed ? Invariant($", oldest closed {Duration(report.Now - closed)} ago") : "";
             text.AppendLine(Invariant($"closed files waiting for upload (write-back): {writeBack.Pending:N0} ({Size(writeBack.PendingBytes)}){oldest}; uploaded in the background: {writeBack.Uploaded:N0}"));
+            if (writeBack.FolderChanges > 0)
+                text.AppendLine(Invariant($"folders whose mode, owner or times are still to be stored: {writeBack.FolderChanges:N0} (kept in memory only: written within seconds and at unmount)"));
             foreach (var failed in writeBack.Failed)
                 text.AppendLine(Invariant($"  REFUSED {failed.Key}: {failed.Error} (kept in the cache; the next mount tries again)"));
         }

@@ -20,7 +20,7 @@ public sealed partial class MountedFileSystem
     private readonly WriteBackQueue? _writeBack;
 
     /// <summary>Closed files waiting for their background upload (write-back); null without write-back.</summary>
-    public WriteBackStatus? PendingUploads => _writeBack?.Status();
+    public WriteBackStatus? PendingUploads => _writeBack?.Status() is { } status ? status with { FolderChanges = _folderChanges?.Pending ?? 0 } : null;
 
     /// <summary>Write buffers, staging disk and the store, as writers share them.</summary>
     public WriteContext Writing => _writing;

@@ -47,6 +47,16 @@ public sealed class FolderChanges : IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>Folders whose mode, owner or times are not stored yet.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+                return _pending.Count;
+        }
+    }
+
     /// <summary>Records what the marker of <paramref name="path"/> is to hold; written later, once, with the folder's last change.</summary>
     public void Change(string path, ObjectWriteOptions options)
     {
