@@ -198,6 +198,28 @@ public sealed class WriteBackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_closed_once_then_unlinked_while_still_open_is_dropped_and_the_drain_does_not_wait_for_it()
+    {
+        // tmpfile's pattern through a shell: `exec 7>f` closes a dup of the new file (a flush that
+        // seals it) while fd 7 stays open; then `rm f`, a write through fd 7, and its close
+        await using var fs = Mount(uploadDelay: TimeSpan.FromMinutes(5));
+        var opened = await fs.CreateAsync("scratch.tmp", Convert.ToUInt32("640", 8), OpenIntent.WriteOnly, CancellationToken.None);
+        await fs.FlushAsync(opened.Handle, CancellationToken.None);
+        Assert.Equal(1, fs.PendingUploads!.Pending);
+        await fs.UnlinkAsync("scratch.tmp", CancellationToken.None);
+        Assert.Equal(0, fs.PendingUploads!.Pending);
+        await fs.WriteAsync(opened.Handle, 0, TestStores.Pattern(1000), CancellationToken.None);
+        await fs.FlushAsync(opened.Handle, CancellationToken.None);
+        await fs.ReleaseAsync(opened.Handle);
+
+        var left = await DrainAsync(fs).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, left.Pending);
+        Assert.Null(await _memory.HeadAsync("scratch.tmp", CancellationToken.None));
+        Assert.Equal(0, _store.CountOf(StoreCall.Put));
+        Assert.Empty(Directory.GetFiles(PendingFolder));
+    }
+
+    [Fact]
     public async Task A_pending_file_deleted_while_it_uploads_is_deleted_after_the_upload_and_the_store_ends_without_it()
     {
         await using var fs = Mount();

@@ -221,6 +221,27 @@ public sealed class WriteBackMountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Temporary_files_unlinked_while_open_never_reach_the_store_and_the_unmount_does_not_wait_for_them()
+    {
+        await using var mount = await MountAsync();
+        // bash's `exec 7>f` closes a dup of the new file first (its close seals it), then the file
+        // is removed while fd 7 still writes to it; Python's TemporaryFile unlinks before writing
+        (await ProcessRunner.RunAsync("bash", ["-c", "exec 7>\"$1/shell.tmp\"; rm \"$1/shell.tmp\"; echo data >&7; exec 7>&-", "_", mount.Directory])).EnsureSuccess("bash");
+        (await ProcessRunner.RunAsync("python3", ["-c", """
+            import sys, tempfile
+            with tempfile.TemporaryFile(dir=sys.argv[1]) as f:
+                f.write(b"x" * 100000); f.flush(); f.seek(0)
+                assert f.read() == b"x" * 100000
+            """, mount.Directory])).EnsureSuccess("python3 TemporaryFile");
+        await mount.WaitUntilNoFileIsOpenAsync();
+        Assert.Equal(0, (await mount.StatusJsonAsync()).GetProperty("writeBack").GetProperty("pending").GetInt32());
+
+        await UnmountAsync(mount);
+        Assert.Null(await StoredAsync("shell.tmp"));
+        Assert.DoesNotContain("tmp", await SwiftAsync("list", _container));
+    }
+
+    [Fact]
     public async Task A_folders_mode_set_through_the_mount_is_stored_within_seconds_and_status_counts_it_until_then()
     {
         await using var mount = await MountAsync();

@@ -27,6 +27,8 @@ public sealed partial class MountedFileSystem
             return null;
         var key = _namespace.KeyOf(path);
         var writer = _writers.Detach(path); // the name no longer leads to it, and it stores nothing more
+        if (writer is not null && _writeBack is not null)
+            await _writeBack.SettledAsync(writer).ConfigureAwait(false); // sealed at an earlier close (a dup'd fd): its upload is dropped, not left held
         NodeAttributes attributes;
         if (writer is not null)
         {
