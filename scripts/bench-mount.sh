@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # make bench: MountStore, rclone mount and s3fs side by side on the local server, with curl as the
 # limit, in one run. Every mount is fresh for a cold measurement. Writes bench-results/mount.md
-# (times and ratios), mount.csv and mount.png. Not a test: it asserts nothing, it measures.
+# (times and ratios), mount.csv (seconds), mount-ratios.csv and mount.png (the ratios drawn).
+# Not a test: it asserts nothing, it measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-bench-results}
 # BENCH_TOOLS=mountstore measures only MountStore (to compare builds of it in one session)
 TOOLS=(${BENCH_TOOLS:-mountstore rclone s3fs})
+# BENCH_RUNS=3 runs everything three times: the table shows each row's median and, in brackets,
+# its spread (the lowest and highest of the runs, for the times and for the ratios run by run)
+RUNS=${BENCH_RUNS:-1}
+# BENCH_ONLY=read or BENCH_ONLY=write runs only the read rows or only the write rows
+ONLY=${BENCH_ONLY:-}
 CONTAINER=mountstore-bench
 ENDPOINT=http://127.0.0.1:8080
 mkdir -p "$OUT"
@@ -67,8 +73,9 @@ unmount_tool() {
   wait "$PID" 2>/dev/null || true
 }
 
+# every run's figure, space-separated in run order: T[tool,scenario]="run1 run2 ..."
 declare -A T
-record() { T[$1,$2]=$3; printf '  %-10s %-18s %8.3f s\n' "$1" "$2" "$3"; }
+record() { T[$1,$2]+="$3 "; printf '  %-10s %-18s %8.3f s\n' "$1" "$2" "$3"; }
 
 # best of two fresh mounts for the throughput figures, which are noisy on a shared 2-core machine
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
@@ -118,16 +125,19 @@ measure_tool() {
   unmount_tool "$tool"
 }
 
-echo "== curl (the limit)"
 get() { curl -sf -H "X-Auth-Token: $TOKEN" "$@"; }
-for run in 1 2; do t=$(now); get "$STORAGE/$CONTAINER/big.bin" -o /dev/null; c[run]=$(since "$t"); done
-record curl seq_read_1GiB "$(best "${c[1]}" "${c[2]}")"
-T[curl,reread_cached_1GiB]=${T[curl,seq_read_1GiB]} # the network limit the disk cache should beat
-t=$(now); get -r 0-0 "$STORAGE/$CONTAINER/big.bin" -o /dev/null; record curl first_byte "$(since "$t")"
 list_all() { local marker=""; while :; do page=$(get "$STORAGE/$CONTAINER?prefix=tree/&limit=1000&marker=$marker"); [[ -z $page ]] && break; marker=$(tail -n1 <<<"$page"); done; }
-t=$(now); list_all; record curl ls_lR_cold "$(since "$t")"
-T[curl,ls_lR_warm]=${T[curl,ls_lR_cold]}; T[curl,find_cold]=${T[curl,ls_lR_cold]}; T[curl,find_warm]=${T[curl,ls_lR_cold]}
-t=$(now); for i in $(seq -w 0 15); do get "$STORAGE/$CONTAINER/par/p$i.bin" -o /dev/null & done; wait; record curl parallel_16x64MiB "$(since "$t")"
+measure_curl_reads() {
+  local t c run listed
+  echo "== curl (the limit)"
+  for run in 1 2; do t=$(now); get "$STORAGE/$CONTAINER/big.bin" -o /dev/null; c[run]=$(since "$t"); done
+  record curl seq_read_1GiB "$(best "${c[1]}" "${c[2]}")"
+  record curl reread_cached_1GiB "$(best "${c[1]}" "${c[2]}")" # the network limit the disk cache should beat
+  t=$(now); get -r 0-0 "$STORAGE/$CONTAINER/big.bin" -o /dev/null; record curl first_byte "$(since "$t")"
+  t=$(now); list_all; listed=$(since "$t")
+  for s in ls_lR_cold ls_lR_warm find_cold find_warm; do record curl "$s" "$listed"; done
+  t=$(now); for i in $(seq -w 0 15); do get "$STORAGE/$CONTAINER/par/p$i.bin" -o /dev/null & done; wait; record curl parallel_16x64MiB "$(since "$t")"
+}
 # Writes: timed until the bytes are on the server. MountStore and s3fs upload before close()
 # returns; rclone's cache mode returns first, so its clock runs until the server shows the object.
 head_size() { curl -sfI -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/$1" | awk 'tolower($1) == "content-length:" {print $2+0}'; }
@@ -245,29 +255,53 @@ measure_mixed() {
   RSS[$tool]=$reads # the read runs' peak stays theirs
 }
 
-if [[ ${BENCH_ONLY:-} != write ]]; then
-  for tool in "${TOOLS[@]}"; do measure_tool "$tool"; done
-fi
-echo "== curl (writes)"
-t=$(now); curl -sf -o /dev/null -T "$WRITE_SRC/big.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl seq_write_1GiB "$(since "$t")"
-t=$(now); curl -sf -o /dev/null -X COPY -H "Destination: $CONTAINER/w-curl/big-renamed.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin" \
-  && curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl rename_1GiB "$(since "$t")"
-t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl cp_r_1000x4KiB "$(since "$t")"
-t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
-curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big-renamed.bin" || true
-for tool in "${TOOLS[@]}"; do measure_writes "$tool"; done
-for tool in "${TOOLS[@]}"; do measure_writeback "$tool"; done
-for tool in "${TOOLS[@]}"; do measure_mixed "$tool"; done
+measure_curl_writes() {
+  local t
+  echo "== curl (writes)"
+  t=$(now); curl -sf -o /dev/null -T "$WRITE_SRC/big.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl seq_write_1GiB "$(since "$t")"
+  t=$(now); curl -sf -o /dev/null -X COPY -H "Destination: $CONTAINER/w-curl/big-renamed.bin" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin" \
+    && curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big.bin"; record curl rename_1GiB "$(since "$t")"
+  t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -T "$f" -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl cp_r_1000x4KiB "$(since "$t")"
+  t=$(now); for f in "$WRITE_SRC"/small/*; do curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/small/${f##*/}"; done; record curl rm_r_1000 "$(since "$t")"
+  curl -sf -o /dev/null -X DELETE -H "X-Auth-Token: $TOKEN" "$STORAGE/$CONTAINER/w-curl/big-renamed.bin" || true
+}
+
+for round in $(seq "$RUNS"); do
+  (( RUNS > 1 )) && echo "=== run $round of $RUNS"
+  if [[ $ONLY != write ]]; then
+    measure_curl_reads
+    for tool in "${TOOLS[@]}"; do measure_tool "$tool"; done
+  fi
+  if [[ $ONLY != read ]]; then
+    measure_curl_writes
+    for tool in "${TOOLS[@]}"; do measure_writes "$tool"; done
+    for tool in "${TOOLS[@]}"; do measure_writeback "$tool"; done
+    for tool in "${TOOLS[@]}"; do measure_mixed "$tool"; done
+  fi
+done
 rmdir "$MNT" 2>/dev/null || true
 rm -rf "${CACHE:?}"
 
 scenarios=(seq_read_1GiB reread_cached_1GiB first_byte ls_lR_cold ls_lR_warm find_cold find_warm parallel_16x64MiB seq_write_1GiB rename_1GiB cp_r_1000x4KiB tar_x_2000_files rm_r_1000 cp_r_1000x4KiB_wb tar_x_2000_files_wb wb_3000_files_stored mixed_16r_4w)
-ratio() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="${T[$1,$3]}" -v y="${T[$2,$3]}" 'BEGIN { printf "%.2fx", x / y }' || echo "n/a"; }
-cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
+# median of a row's runs; with several runs, the lowest and highest in brackets
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+span() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk -v fmt="$2" 'NR == 1 { lo = $1 } { hi = $1; n = NR } END { if (n > 1) printf " (" fmt "-" fmt ")", lo, hi }'; }
+# a ratio of medians, and run by run (run k of the other divided by run k of MountStore)
+ratio() {
+  [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] || { echo "n/a"; return; }
+  local each
+  each=$(paste <(tr ' ' '\n' <<<"${T[$1,$3]}" | grep .) <(tr ' ' '\n' <<<"${T[$2,$3]}" | grep .) | awk 'NF == 2 && $2 > 0 { printf "%.4f ", $1 / $2 }')
+  awk -v x="$(median "${T[$1,$3]}")" -v y="$(median "${T[$2,$3]}")" 'BEGIN { printf "%.2fx", x / y }'
+  span "$each" "%.2fx"
+}
+ratio_value() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="$(median "${T[$1,$3]}")" -v y="$(median "${T[$2,$3]}")" 'BEGIN { printf "%.3f", x / y }' || echo "n/a"; }
+cell() { [[ -n ${T[$1,$2]:-} ]] && { printf '%.3f' "$(median "${T[$1,$2]}")"; span "${T[$1,$2]}" "%.3f"; } || echo "n/a"; }
+plain() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "$(median "${T[$1,$2]}")" || echo "n/a"; }
 {
-  echo "# make bench: mounts, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+  echo "# make bench: mounts, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $RUNS run(s)"
   echo
   echo "Seconds (lower is better). Ratios are the other's time divided by MountStore's: above 1x, MountStore is faster."
+  (( RUNS > 1 )) && echo "Each figure is the median of $RUNS runs; in brackets the lowest and the highest (for ratios: of the ratios run by run)."
   echo "curl is the limit: one GET (seq, first byte; reread_cached compares the disk cache with that GET), the bare paged listing of 10,000 names (ls/find rows), 16 parallel GETs."
   echo
   echo "| scenario | curl | MountStore | rclone | s3fs | vs curl | vs rclone | vs s3fs |"
@@ -294,21 +328,28 @@ cell() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "${T[$1,$2]}" || echo "n/a"; }
 } > "$OUT/mount.md"
 {
   echo "scenario curl mountstore rclone s3fs"
-  for s in "${scenarios[@]}"; do echo "$s $(cell curl "$s") $(cell mountstore "$s") $(cell rclone "$s") $(cell s3fs "$s")"; done
+  for s in "${scenarios[@]}"; do echo "$s $(plain curl "$s") $(plain mountstore "$s") $(plain rclone "$s") $(plain s3fs "$s")"; done
 } > "$OUT/mount.csv"
+{
+  echo "scenario vs_curl vs_rclone vs_s3fs"
+  for s in "${scenarios[@]}"; do echo "$s $(ratio_value curl mountstore "$s") $(ratio_value rclone mountstore "$s") $(ratio_value s3fs mountstore "$s")"; done
+} > "$OUT/mount-ratios.csv"
 gnuplot <<GP || echo "gnuplot failed; the table is in $OUT/mount.md"
-set terminal pngcairo size 1100,520 noenhanced
+set terminal pngcairo size 1200,560 noenhanced
 set output "$OUT/mount.png"
-set title "Read-only mount on the local Swift server: seconds, log scale (lower is better)"
+set title "How many times faster MountStore is than each (log scale; above the line at 1x MountStore leads, below it trails)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set logscale y
-set ylabel "seconds"
-set xtics rotate by -20
+set yrange [0.1:100]
+set ylabel "other's time / MountStore's time"
+set xtics rotate by -25
 set key top left
+set grid ytics
 set datafile missing "n/a"
-plot "$OUT/mount.csv" every ::1 using 2:xtic(1) title "curl (limit)", '' every ::1 using 3 title "MountStore", '' every ::1 using 4 title "rclone mount", '' every ::1 using 5 title "s3fs"
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb "black"
+plot "$OUT/mount-ratios.csv" every ::1 using 2:xtic(1) title "vs curl (the wire)", '' every ::1 using 3 title "vs rclone mount", '' every ::1 using 4 title "vs s3fs"
 GP
 cat "$OUT/mount.md"
-echo "written: $OUT/mount.md $OUT/mount.csv $OUT/mount.png"
+echo "written: $OUT/mount.md $OUT/mount.csv $OUT/mount-ratios.csv $OUT/mount.png"
