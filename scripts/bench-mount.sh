@@ -182,7 +182,7 @@ disk_sampler() { # pid cache-folder result-file
   echo 0 >"$3"
   while kill -0 "$1" 2>/dev/null; do
     held=$(find /proc/"$1"/fd -lname '/*(deleted)' ! -lname '/memfd:*' -printf '%p\n' 2>/dev/null \
-      | xargs -r stat -L -c '%b %B' 2>/dev/null | awk '{ s += $1 * $2 } END { print int(s / 1024) }')
+      | xargs -r stat -L -c '%b %B' 2>/dev/null | awk '{ s += $1 * $2 } END { print int(s / 1024) }' || true) # fds come and go under find
     # du fails when a file vanishes under it (rclone cleans up): take what it printed anyway
     kb=$(( ${held:-0} + $(du -sk "$2" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') ))
     (( kb > peak )) && { peak=$kb; echo "$peak" >"$3"; }
