@@ -86,7 +86,7 @@ internal sealed partial class FuseAdapter
             if (_inodes.InodeOf(parent) is not { } parentInode)
                 return;
             _inodes.Detach(change.Path);
-            var name = Encoding.UTF8.GetBytes(change.Path[(parent.Length == 0 ? 0 : parent.Length + 1)..]);
+            var name = Encoding.UTF8.GetBytes(PathNames.NameOf(change.Path));
             lock (_sessionGate)
             {
                 if (_session == 0)

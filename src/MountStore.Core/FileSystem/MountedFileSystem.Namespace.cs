@@ -132,7 +132,7 @@ public sealed partial class MountedFileSystem
         }
         _cache.SetAbsent(path, _clock.GetUtcNow());
         var parent = PathNames.ParentOf(path);
-        _cache.UpdateListing(parent, listing => listing.Without(NameOf(path)));
+        _cache.UpdateListing(parent, listing => listing.Without(PathNames.NameOf(path)));
     }
 
     /// <summary>
@@ -385,7 +385,7 @@ public sealed partial class MountedFileSystem
     /// <summary>Refuses names the store cannot hold: too long (ENAMETOOLONG) or not representable (EINVAL).</summary>
     private void ValidateNewName(string path, bool directory)
     {
-        var name = NameOf(path);
+        var name = PathNames.NameOf(path);
         if (Encoding.UTF8.GetByteCount(name) > PathNames.MaxNameBytes)
             throw new FileSystemException(FileSystemError.NameTooLong, path, $"the name is longer than {PathNames.MaxNameBytes} bytes");
         if (PathNames.WhyNotAName(name) is { } why)
@@ -396,6 +396,4 @@ public sealed partial class MountedFileSystem
             throw new FileSystemException(FileSystemError.NameTooLong, path,
                 $"the object name would be {bytes} bytes; {_store.Description} holds at most {_store.Limits.MaxKeyBytes}");
     }
-
-    private static string NameOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 }

@@ -172,7 +172,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             var listing = _cache.TryGetListing(parent, out var fresh) ? fresh : await RelistAsync(parent, cancellationToken).ConfigureAwait(false);
             if (listing is not null)
             {
-                var entry = PreferredOrNull(path, listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes);
+                var entry = PreferredOrNull(path, listing.Find(PathNames.NameOf(path))?.Attributes);
                 return entry is { IsDirectory: false, MetadataLoaded: false }
                     ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
                     : entry;
@@ -313,7 +313,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             return null; // a listing row without an object: deleted since (listings lag behind)
         if (DirectoryMarkers.HasDirectoryContentType(info))
             return _attributes.Directory(info.LastModified);
-        if (PathNames.WhyNotAName(path[(path.LastIndexOf('/') + 1)..]) is not null)
+        if (PathNames.WhyNotAName(PathNames.NameOf(path)) is not null)
             return null;
         var attributes = _attributes.File(info, metadataLoaded: true);
         return row is not null && row.ETag != info.ETag ? attributes with { ListingETag = row.ETag } : attributes;

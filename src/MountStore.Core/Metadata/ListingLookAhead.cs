@@ -29,9 +29,9 @@ public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool>
             return;
         if (listing.Entries.FirstOrDefault(e => e.Attributes.IsDirectory) is { } firstChild)
             Start(PathNames.Join(path, firstChild.Name));
-        if (path.Length == 0 || !cache.TryGetListing(PathNames.ParentOf(path), out var parentListing))
-            return;
         var parent = PathNames.ParentOf(path);
+        if (path.Length == 0 || !cache.TryGetListing(parent, out var parentListing))
+            return;
         var entries = parentListing.Entries;
         var index = parentListing.IndexOf(PathNames.NameOf(path));
         if (index < 0)

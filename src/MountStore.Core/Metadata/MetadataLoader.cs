@@ -58,11 +58,7 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
         return loaded;
     }
 
-    private static string? ListedETag(string path, DirectoryListing listing)
-    {
-        var parent = PathNames.ParentOf(path);
-        return listing.Find(path[(parent.Length == 0 ? 0 : parent.Length + 1)..])?.Attributes.ETag;
-    }
+    private static string? ListedETag(string path, DirectoryListing listing) => listing.Find(PathNames.NameOf(path))?.Attributes.ETag;
 
     private Task<NodeAttributes?> Start(string path, string? listedETag) => _inFlight.Run(path, () => HeadAsync(path, listedETag));
 
@@ -85,9 +81,8 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
     private void LoadAhead(string path, DirectoryListing listing)
     {
         var parent = PathNames.ParentOf(path);
-        var name = path[(parent.Length == 0 ? 0 : parent.Length + 1)..];
         var entries = listing.Entries;
-        var index = listing.IndexOf(name);
+        var index = listing.IndexOf(PathNames.NameOf(path));
         if (index < 0)
             return;
         var queued = 0;
