@@ -85,7 +85,7 @@ soak: deps build server-swift
 	MOUNTSTORE_FSX_OPS=$${MOUNTSTORE_FSX_OPS:-5000} dotnet test tests/MountStore.Mount.Tests -c Release --no-build \
 		--filter "FullyQualifiedName~RandomOperationTests" --logger "console;verbosity=normal"
 
-bench: deps build server-swift
+bench: deps build deb server-swift
 	bash scripts/bench-mount.sh
 
 bench-store: build server-swift

@@ -15,6 +15,10 @@ RUNS=${BENCH_RUNS:-1}
 ONLY=${BENCH_ONLY:-}
 CONTAINER=mountstore-bench
 ENDPOINT=http://127.0.0.1:8080
+# The binary the .deb installs (self-contained, composite ReadyToRun), not the development build
+# in bin/: a user runs the package, and its start-up code differs (see scripts/build-deb.sh).
+MOUNTSTORE=${MOUNTSTORE:-build/deb/root/usr/lib/mountstore/mountstore}
+[[ -x $MOUNTSTORE ]] || { echo "$MOUNTSTORE is missing: run make deb (make bench does)" >&2; exit 1; }
 mkdir -p "$OUT"
 
 source scripts/lib/install-packages.sh
@@ -48,7 +52,7 @@ mount_tool() {
   case $1 in
     mountstore)
       ST_AUTH=$ENDPOINT/auth/v1.0 ST_USER=test:tester ST_KEY=testing \
-        bin/mountstore mount "swift://$CONTAINER" "$MNT" "${ro[@]}" "${ms_cache[@]}" >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
+        "$MOUNTSTORE" mount "swift://$CONTAINER" "$MNT" "${ro[@]}" "${ms_cache[@]}" >"$OUT/log-mountstore.txt" 2>&1 & PID=$! ;;
     rclone)
       RCLONE_CONFIG_SW_TYPE=swift RCLONE_CONFIG_SW_AUTH=$ENDPOINT/auth/v1.0 RCLONE_CONFIG_SW_USER=test:tester RCLONE_CONFIG_SW_KEY=testing \
         rclone mount "sw:$CONTAINER" "$MNT" "${ro[@]}" "${rc_cache[@]}" >"$OUT/log-rclone.txt" 2>&1 & PID=$! ;;
@@ -225,7 +229,7 @@ measure_writeback() {
   local t2; t2=$(now); tar -C "$MNT/$dir" -xf "$WRITE_SRC/tree.tar"; record "$tool" tar_x_2000_files_wb "$(since "$t2")"
   BRSS[$tool]=$(awk '/VmHWM/ {print $2}' /proc/$PID/status 2>/dev/null || echo 0)
   if [[ $tool == mountstore ]]; then
-    bin/mountstore unmount "$MNT" 2>/dev/null; wait "$PID" 2>/dev/null || true
+    "$MOUNTSTORE" unmount "$MNT" 2>/dev/null; wait "$PID" 2>/dev/null || true
   else
     wait_on_server count "$dir/small/" 1000; wait_on_server count "$dir/tree/" "$TAR_FILES"
   fi
@@ -301,7 +305,7 @@ ratio_value() { [[ -n ${T[$1,$3]:-} && -n ${T[$2,$3]:-} ]] && awk -v x="$(median
 cell() { [[ -n ${T[$1,$2]:-} ]] && { printf '%.3f' "$(median "${T[$1,$2]}")"; span "${T[$1,$2]}" "%.3f"; } || echo "n/a"; }
 plain() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "$(median "${T[$1,$2]}")" || echo "n/a"; }
 {
-  echo "# make bench: mounts, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $RUNS run(s)"
+  echo "# make bench: mounts, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $RUNS run(s), MountStore from $MOUNTSTORE"
   echo
   echo "Seconds (lower is better). Ratios are the other's time divided by MountStore's: above 1x, MountStore is faster."
   (( RUNS > 1 )) && echo "Each figure is the median of $RUNS runs; in brackets the lowest and the highest (for ratios: of the ratios run by run)."

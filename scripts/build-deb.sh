@@ -15,7 +15,12 @@ rm -rf "$root"
 mkdir -p "$root/DEBIAN" "$root/usr/lib/mountstore" "$root/usr/bin" "$root/sbin" \
     "$root/lib/systemd/system" "$root/usr/share/man/man1" "$root/usr/share/doc/mountstore"
 
-dotnet publish src/MountStore.Cli -c Release -r linux-x64 --self-contained \
+# Composite ReadyToRun: the app and the .NET libraries precompiled as one image, so the generic
+# code they share (every async method's state machine plumbing) needs no JIT at run time.
+# Measured on a fresh mount: methods compiled at start 885 -> 316, first open + 1-byte read of an
+# uncached file 55-65 ms -> 33-40 ms, CPU of a 300 MiB read 0.9 -> 0.6 s user. About 100 MB
+# installed instead of 70, and a minute more to build.
+dotnet publish src/MountStore.Cli -c Release -r linux-x64 --self-contained -p:PublishReadyToRunComposite=true \
     --artifacts-path "$work/artifacts" -o "$root/usr/lib/mountstore" \
     -p:ErrorOnDuplicatePublishOutputFiles=false -p:GenerateDocumentationFile=false -warnaserror >"$work/publish.log" 2>&1 \
     || { tail -30 "$work/publish.log"; exit 1; }
