@@ -145,6 +145,91 @@ public class ObjectReaderTests
         Assert.True(pool.Memory.AllocatedBytes <= pool.Memory.LimitBytes, $"{pool.Memory.AllocatedBytes} bytes held, kept ones included");
     }
 
+    /// <summary>Eight files read at once through a 16 MiB budget: each one's share is about 1.3 MiB.</summary>
+    private static async Task<(byte[][] Results, ReadBufferPool Pool)> ReadInParallel(FaultInjectingObjectStore store, string key, long size, ReadAheadOptions options, int readers = 8)
+    {
+        var pool = new ReadBufferPool(new Core.Memory.MemoryBudget(options.TotalBudgetBytes), options.TotalBudgetBytes, options.MaxStreams);
+        var open = Enumerable.Range(0, readers).Select(_ => Reader(store, key, size, options, pool)).ToList();
+        var results = await Task.WhenAll(open.Select(r => ReadAll(r, size, 128 << 10)));
+        foreach (var reader in open)
+            await reader.DisposeAsync();
+        for (var wait = 0; wait < 200 && (pool.Streams.Open > 0 || pool.InUseBytes > 0); wait++)
+            await Task.Delay(10); // a stream ends once its last fill has stopped
+        return (results, pool);
+    }
+
+    [Fact]
+    public async Task Parallel_readers_sharing_a_small_budget_each_stream_their_file_from_one_GET()
+    {
+        var (store, bytes) = await StoreWith("many", 24 * MiB);
+        var streaming = new ReadAheadOptions { TotalBudgetBytes = 16 * MiB, MaxWindowBytes = 16 * MiB };
+        var (results, pool) = await ReadInParallel(store, "many", bytes.Length, streaming);
+        Assert.All(results, r => Assert.Equal(bytes, r));
+        var streamedGets = store.CountOf(StoreCall.Get);
+        Assert.Equal(8, pool.Streams.Peak);
+        Assert.Equal(0, pool.Streams.Open);
+        Assert.Equal(0, pool.InUseBytes);
+        Assert.True(pool.PeakInUseBytes <= streaming.TotalBudgetBytes, $"peak {pool.PeakInUseBytes} bytes with a budget of {streaming.TotalBudgetBytes}");
+
+        // the same reads with a GET per buffer, as before streaming
+        var (_, chunkedPool) = await ReadInParallel(store, "many", bytes.Length, streaming with { MaxStreams = 0 });
+        var chunkedGets = store.CountOf(StoreCall.Get) - streamedGets;
+        Assert.Equal(0, chunkedPool.Streams.Peak);
+        // per file: a few small GETs for its first MiB, then one stream for the rest
+        Assert.True(streamedGets <= 8 * 8, $"{streamedGets} GETs for 8 streamed files");
+        Assert.True(streamedGets * 4 < chunkedGets, $"{streamedGets} GETs streamed, {chunkedGets} with a GET per buffer");
+    }
+
+    [Fact]
+    public async Task Only_so_many_readers_stream_at_once_the_others_fetch_a_GET_per_buffer()
+    {
+        var (store, bytes) = await StoreWith("capped", 8 * MiB);
+        var options = new ReadAheadOptions { TotalBudgetBytes = 16 * MiB, MaxWindowBytes = 16 * MiB, MaxStreams = 2 };
+        var (results, pool) = await ReadInParallel(store, "capped", bytes.Length, options);
+        Assert.All(results, r => Assert.Equal(bytes, r));
+        Assert.Equal(2, pool.Streams.Peak);
+        Assert.Equal(0, pool.Streams.Open);
+    }
+
+    [Fact]
+    public async Task A_stream_that_breaks_midway_is_resumed_from_the_first_missing_byte()
+    {
+        var (store, bytes) = await StoreWith("flaky-stream", 12 * MiB);
+        store.ResetGetStreamsAfter(3 * MiB); // each stream breaks after 3 MiB and is resumed
+        var options = new ReadAheadOptions { TotalBudgetBytes = 16 * MiB, MaxWindowBytes = 16 * MiB, MaxResumes = 5 };
+        var (results, pool) = await ReadInParallel(store, "flaky-stream", bytes.Length, options, readers: 4);
+        Assert.All(results, r => Assert.Equal(bytes, r));
+        Assert.Equal(4, pool.Streams.Peak);
+        Assert.Equal(0, pool.Streams.Open);
+    }
+
+    [Fact]
+    public async Task A_streaming_reader_that_jumps_elsewhere_ends_its_stream_and_reads_the_right_bytes()
+    {
+        var (store, bytes) = await StoreWith("jump", 16 * MiB);
+        var options = new ReadAheadOptions { TotalBudgetBytes = 16 * MiB, MaxWindowBytes = 16 * MiB };
+        var pool = new ReadBufferPool(new Core.Memory.MemoryBudget(options.TotalBudgetBytes), options.TotalBudgetBytes, options.MaxStreams);
+        var readers = Enumerable.Range(0, 8).Select(_ => Reader(store, "jump", bytes.Length, options, pool)).ToList();
+        var reader = readers[0];
+        await ReadAll(reader, 4 * MiB, 128 << 10);
+        Assert.Equal(1, pool.Streams.Open);
+
+        // a read just behind (the kernel's reads arrive out of order) keeps the stream
+        var buffer = new byte[128 << 10];
+        Assert.Equal(buffer.Length, await reader.ReadAsync(3 * MiB, buffer, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan(3 * MiB, buffer.Length).ToArray(), buffer);
+        Assert.Equal(1, pool.Streams.Open);
+
+        // a jump elsewhere ends it: random reads would open a GET of the rest of the file each
+        Assert.Equal(buffer.Length, await reader.ReadAsync(12 * MiB, buffer, CancellationToken.None));
+        Assert.Equal(bytes.AsSpan(12 * MiB, buffer.Length).ToArray(), buffer);
+        for (var wait = 0; wait < 200 && pool.Streams.Open > 0; wait++)
+            await Task.Delay(10);
+        Assert.Equal(0, pool.Streams.Open);
+        foreach (var r in readers)
+            await r.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_body_that_breaks_midway_is_resumed_from_the_first_missing_byte()
     {

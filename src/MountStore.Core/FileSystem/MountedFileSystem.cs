@@ -54,7 +54,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _attributes = new ObjectAttributes(options.NodeDefaults, _clock.GetUtcNow());
         _cache = new MetadataCache(options.MaxCachedEntries, options.MetadataTtl, options.NegativeTtl, _clock);
         Memory = new MemoryBudget(options.MemoryLimitBytes);
-        ReadBuffers = new ReadBufferPool(Memory, options.ReadAhead.TotalBudgetBytes);
+        ReadBuffers = new ReadBufferPool(Memory, options.ReadAhead.TotalBudgetBytes, options.ReadAhead.MaxStreams);
         _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
         RootAttributes = _attributes.Directory();
         Uploads = new UploadsInProgress(_clock);

@@ -10,12 +10,20 @@ namespace MountStore.Core.Prefetch;
 /// <see cref="ReadAheadOptions.MaxWindowBytes"/>, and its chunks grow with it. A jump elsewhere
 /// drops the queue and fetches only near the new offset, so random access (mmap, a zip's
 /// directory, a parquet footer) costs small ranges. Memory: the window per handle, and the
-/// shared <see cref="ReadBufferPool"/> budget over all handles.
+/// shared <see cref="ReadBufferPool"/> budget over all handles. When many files share that
+/// budget, each one's window is small; a file read in sequence then fills its window from one
+/// GET held open (<see cref="SequentialStream"/>) instead of one GET per small buffer.
 /// </summary>
 public sealed class ObjectReader : IAsyncDisposable
 {
     /// <summary>How long a read waits for read-ahead memory before it takes some past the budget.</summary>
     private static readonly TimeSpan DemandWaitLimit = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Bytes read in sequence before a reader may stream (1 MiB): a reader that jumps about (a
+    /// zip's directory, a parquet footer) would open a GET of the rest of the file per jump.
+    /// </summary>
+    private const long StreamAfterBytes = 1 << 20;
 
     private readonly string _key;
     private readonly string? _version;
@@ -27,6 +35,7 @@ public sealed class ObjectReader : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _gate = new();
     private readonly List<FetchedRange> _queue = [];
+    private SequentialStream? _stream;
     private long _sequenceStart = -1;
     private long _lastReadEnd = -1;
     private bool _disposed;
@@ -148,6 +157,7 @@ public sealed class ObjectReader : IAsyncDisposable
         if (!inSequence)
         {
             ClearQueue();
+            EndStream();
             _sequenceStart = offset;
         }
         _lastReadEnd = Math.Max(_lastReadEnd, end);
@@ -158,6 +168,9 @@ public sealed class ObjectReader : IAsyncDisposable
         // Half the window per GET (capped at MaxChunkBytes): with many readers sharing the budget,
         // two larger GETs per file cost the server far less than many small ones.
         var chunk = (int)Math.Clamp(window / 2 / _options.MinChunkBytes * _options.MinChunkBytes, _options.MinChunkBytes, _options.MaxChunkBytes);
+        if (_stream is null && _diskCopy is null && end - _sequenceStart >= StreamAfterBytes
+            && _pool.FairShareBytes < _options.StreamBelowShareBytes && _pool.Streams.TryTake())
+            _stream = new SequentialStream(_fetcher, _key, _version, _size, _pool.Streams, _closing.Token);
         var next = _queue.Count > 0 ? _queue[^1].End : offset;
         if (next < offset)
         {
@@ -172,8 +185,8 @@ public sealed class ObjectReader : IAsyncDisposable
             // What the kernel waits for: a whole chunk while read-ahead may grow, else exactly
             // the missing bytes from the demand reserve; when even that is spent, the caller
             // waits for a buffer to come back and asks again.
-            var demand = StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: false)
-                ?? StartDemandFetch(next, (int)(end - next), overBudget);
+            var demand = StartFetch(next, (int)Math.Min(Math.Max(chunk, end - next), _size - next), mandatory: false, inOrder: true)
+                ?? StartFetch(next, (int)(end - next), mandatory: true, inOrder: true, overBudget);
             if (demand is null)
                 return null;
             next = Enqueue(demand);
@@ -181,7 +194,7 @@ public sealed class ObjectReader : IAsyncDisposable
         var reach = Math.Min(_size, offset + window);
         while (next < reach)
         {
-            var range = StartFetch(next, (int)Math.Min(chunk, _size - next), mandatory: false);
+            var range = StartFetch(next, (int)Math.Min(chunk, _size - next), mandatory: false, inOrder: true);
             if (range is null)
                 break; // over the shared budget: read only what is asked until memory frees up
             next = Enqueue(range);
@@ -206,9 +219,13 @@ public sealed class ObjectReader : IAsyncDisposable
     }
 
     private FetchedRange? StartDemandFetch(long start, int length, bool overBudget) =>
-        StartFetch(start, length, mandatory: true, overBudget);
+        StartFetch(start, length, mandatory: true, inOrder: false, overBudget);
 
-    private FetchedRange? StartFetch(long start, int length, bool mandatory, bool overBudget = false)
+    /// <summary>
+    /// A range fetched into a new buffer: from the stream when the reader streams and the range
+    /// continues the queue (<paramref name="inOrder"/>), else by a GET of its own.
+    /// </summary>
+    private FetchedRange? StartFetch(long start, int length, bool mandatory, bool inOrder, bool overBudget = false)
     {
         var buffer = !mandatory ? _pool.TryRent(length) : overBudget ? _pool.Rent(length) : _pool.TryRentForDemand(length);
         if (buffer is null)
@@ -216,7 +233,9 @@ public sealed class ObjectReader : IAsyncDisposable
         var range = new FetchedRange(start, length, buffer, _pool);
         range.Completion = _diskCopy is { Object: var cached }
             ? cached.FillAsync(start, buffer.Memory[..length], (at, into, token) => _fetcher.FetchAsync(_key, _version, at, into, token), _closing.Token)
-            : _fetcher.FetchAsync(_key, _version, start, buffer.Memory[..length], _closing.Token);
+            : inOrder && _stream is not null
+                ? _stream.FillAsync(start, buffer.Memory[..length])
+                : _fetcher.FetchAsync(_key, _version, start, buffer.Memory[..length], _closing.Token);
         FetchCount++;
         FetchedBytes += length;
         return range;
@@ -246,6 +265,13 @@ public sealed class ObjectReader : IAsyncDisposable
         _queue.RemoveRange(failed, _queue.Count - failed);
     }
 
+    /// <summary>Leaves streaming (a jump elsewhere): the reader fetches with a GET per range until it proves sequential again.</summary>
+    private void EndStream()
+    {
+        _stream?.Close();
+        _stream = null;
+    }
+
     private void ClearQueue()
     {
         foreach (var range in _queue)
@@ -264,6 +290,7 @@ public sealed class ObjectReader : IAsyncDisposable
             _pool.ReaderClosed();
             _closing.Cancel();
             ClearQueue();
+            EndStream();
         }
         if (_diskCopy is var (cache, cached))
             cache.Release(cached);

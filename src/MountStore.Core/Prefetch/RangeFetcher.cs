@@ -12,6 +12,9 @@ namespace MountStore.Core.Prefetch;
 /// </summary>
 internal sealed class RangeFetcher(IObjectStore store, int maxResumes, ILogger logger)
 {
+    /// <summary>How often a body that broke midway is resumed before the read fails.</summary>
+    public int MaxResumes => maxResumes;
+
     public async Task FetchAsync(string key, string? version, long start, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var filled = 0;
@@ -19,22 +22,42 @@ internal sealed class RangeFetcher(IObjectStore store, int maxResumes, ILogger l
         {
             try
             {
-                await using var content = await store.GetAsync(key, new ByteRange(start + filled, destination.Length - filled), version, cancellationToken).ConfigureAwait(false);
-                VersionChecks.EnsureVersion(content, key, version);
+                await using var content = await OpenAsync(key, version, start + filled, destination.Length - filled, cancellationToken).ConfigureAwait(false);
                 while (filled < destination.Length)
                 {
                     var read = await content.Stream.ReadAsync(destination[filled..], cancellationToken).ConfigureAwait(false);
                     if (read == 0)
-                        throw new IntegrityException("GET", key,
-                            $"the object ended at byte {start + filled}, before the {start + destination.Length} its size promised; it changed while being read. Reopen the file.");
+                        throw EndedEarly(key, start + filled, start + destination.Length);
                     filled += read;
                 }
                 return;
             }
             catch (IOException e) when (attempt < maxResumes && !cancellationToken.IsCancellationRequested)
             {
-                logger.LogDebug("Reading '{Key}' broke at byte {Offset} ({Reason}); resuming", key, start + filled, e.Message);
+                NoteResume(key, start + filled, e);
             }
         }
     }
+
+    /// <summary>A GET of [start, start+length) of that version only, its body not read yet.</summary>
+    public async Task<ObjectContent> OpenAsync(string key, string? version, long start, long length, CancellationToken cancellationToken)
+    {
+        var content = await store.GetAsync(key, new ByteRange(start, length), version, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            VersionChecks.EnsureVersion(content, key, version);
+            return content;
+        }
+        catch
+        {
+            await content.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public static IntegrityException EndedEarly(string key, long at, long promised) =>
+        new("GET", key, $"the object ended at byte {at}, before the {promised} its size promised; it changed while being read. Reopen the file.");
+
+    public void NoteResume(string key, long at, IOException e) =>
+        logger.LogDebug("Reading '{Key}' broke at byte {Offset} ({Reason}); resuming", key, at, e.Message);
 }

@@ -25,6 +25,19 @@ public sealed record ReadAheadOptions
     /// </summary>
     public long TotalBudgetBytes { get; init; } = 80L << 20;
 
+    /// <summary>
+    /// Below this share of the read-ahead budget per open file (16 MiB), a file read in sequence
+    /// fills its buffers from one GET held open instead of one GET per buffer. Many readers
+    /// sharing the budget get small buffers each, and a GET per small buffer costs the server a
+    /// request each time (16 readers of 64 MiB made about 1,000 GETs); one stream per file
+    /// costs one, with the same memory. A lone reader keeps its parallel GETs, which one stream
+    /// cannot match.
+    /// </summary>
+    public long StreamBelowShareBytes { get; init; } = 16L << 20;
+
+    /// <summary>Most GETs held open for streaming at once (16): each holds one of the store's connections.</summary>
+    public int MaxStreams { get; init; } = 16;
+
     /// <summary>How often a range whose stream broke midway is resumed before the read fails.</summary>
     public int MaxResumes { get; init; } = 3;
 
@@ -37,6 +50,8 @@ public sealed record ReadAheadOptions
             throw new ArgumentException("the read-ahead window must hold at least one chunk");
         if (TotalBudgetBytes < MaxChunkBytes)
             throw new ArgumentException("the read-ahead budget must hold at least one chunk");
+        if (MaxStreams < 0)
+            throw new ArgumentException("the number of streams must not be negative");
     }
 
     private static bool IsPowerOfTwo(int value) => value > 0 && (value & (value - 1)) == 0;

@@ -14,7 +14,7 @@ namespace MountStore.Core.Prefetch;
 /// (<see cref="Rent"/>): memory stays bounded and no reader can deadlock on it.
 /// Sizes are rounded to powers of two so returned buffers fit later requests.
 /// </summary>
-public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes)
+public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes, int maxStreams = 16)
 {
     private long _inUse, _peak;
     private int _readers;
@@ -27,6 +27,9 @@ public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes)
 
     /// <summary>The most bytes of read buffers in use at once (--read-ahead-total).</summary>
     public long BudgetBytes { get; } = budgetBytes;
+
+    /// <summary>The GETs readers may hold open to fill these buffers from (<see cref="ReadAheadOptions.MaxStreams"/>).</summary>
+    public StreamSlots Streams { get; } = new(maxStreams);
 
     /// <summary>The mount's memory budget this pool draws from.</summary>
     public MemoryBudget Memory => memory;
