@@ -77,7 +77,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             if (options.WriteBack is { } writeBack)
             {
                 _folderChanges = new FolderChanges(WriteMarkerLaterAsync, writeBack, loggers.CreateLogger<FolderChanges>());
-                _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, w => _writers.Hold(w, _namespace.PathOf(w.Key)), LeaveWriterAsync, _foreground, loggers.CreateLogger<WriteBackQueue>());
+                _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, _foreground, loggers.CreateLogger<WriteBackQueue>());
                 RecoverPendingUploads(pending!);
             }
         }
