@@ -71,7 +71,7 @@ public sealed class MemoryBudgetTests
     public async Task A_writer_waiting_on_the_budget_gets_what_readers_give_back()
     {
         var budget = new MemoryBudget(16 * MiB);
-        var reads = new ReadBufferPool(budget, 16 * MiB);
+        var reads = new ReadBufferPool(budget, 16 * MiB, new ReadAheadOptions().MaxStreams);
         var writes = new WriteBufferPool(budget, 16 * MiB);
         var held = new List<NativeBuffer>();
         while (reads.TryRentForDemand(MiB) is { } buffer)

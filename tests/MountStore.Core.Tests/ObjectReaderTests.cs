@@ -145,10 +145,14 @@ public class ObjectReaderTests
         Assert.True(pool.Memory.AllocatedBytes <= pool.Memory.LimitBytes, $"{pool.Memory.AllocatedBytes} bytes held, kept ones included");
     }
 
+    /// <summary>A pool with a budget of its own and the options' stream slots.</summary>
+    private static ReadBufferPool PoolFor(ReadAheadOptions options) =>
+        new(new Core.Memory.MemoryBudget(options.TotalBudgetBytes), options.TotalBudgetBytes, options.MaxStreams);
+
     /// <summary>Eight files read at once through a 16 MiB budget: each one's share is about 1.3 MiB.</summary>
     private static async Task<(byte[][] Results, ReadBufferPool Pool)> ReadInParallel(FaultInjectingObjectStore store, string key, long size, ReadAheadOptions options, int readers = 8)
     {
-        var pool = new ReadBufferPool(new Core.Memory.MemoryBudget(options.TotalBudgetBytes), options.TotalBudgetBytes, options.MaxStreams);
+        var pool = PoolFor(options);
         var open = Enumerable.Range(0, readers).Select(_ => Reader(store, key, size, options, pool)).ToList();
         var results = await Task.WhenAll(open.Select(r => ReadAll(r, size, 128 << 10)));
         foreach (var reader in open)
@@ -208,7 +212,7 @@ public class ObjectReaderTests
     {
         var (store, bytes) = await StoreWith("jump", 16 * MiB);
         var options = new ReadAheadOptions { TotalBudgetBytes = 16 * MiB, MaxWindowBytes = 16 * MiB };
-        var pool = new ReadBufferPool(new Core.Memory.MemoryBudget(options.TotalBudgetBytes), options.TotalBudgetBytes, options.MaxStreams);
+        var pool = PoolFor(options);
         var readers = Enumerable.Range(0, 8).Select(_ => Reader(store, "jump", bytes.Length, options, pool)).ToList();
         var reader = readers[0];
         await ReadAll(reader, 4 * MiB, 128 << 10);

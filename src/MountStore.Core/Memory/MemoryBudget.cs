@@ -184,12 +184,5 @@ public sealed class MemoryBudget
         ((IDisposable)buffer).Dispose();
     }
 
-    private void NotePeak()
-    {
-        var allocated = Interlocked.Read(ref _allocated);
-        long peak;
-        while (allocated > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, allocated, peak) != peak)
-        {
-        }
-    }
+    private void NotePeak() => PeakValue.Raise(ref _peak, Interlocked.Read(ref _allocated));
 }

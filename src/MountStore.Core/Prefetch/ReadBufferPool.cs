@@ -14,14 +14,14 @@ namespace MountStore.Core.Prefetch;
 /// (<see cref="Rent"/>): memory stays bounded and no reader can deadlock on it.
 /// Sizes are rounded to powers of two so returned buffers fit later requests.
 /// </summary>
-public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes, int maxStreams = 16)
+public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes, int maxStreams)
 {
     private long _inUse, _peak;
     private int _readers;
 
     /// <summary>A pool with a budget of its own, for tests of the read path alone.</summary>
     public ReadBufferPool(long budgetBytes)
-        : this(new MemoryBudget(Math.Max(budgetBytes, 1L << 20)), budgetBytes)
+        : this(new MemoryBudget(Math.Max(budgetBytes, 1L << 20)), budgetBytes, new ReadAheadOptions().MaxStreams)
     {
     }
 
@@ -102,12 +102,5 @@ public sealed class ReadBufferPool(MemoryBudget memory, long budgetBytes, int ma
         memory.Return(buffer);
     }
 
-    private void NotePeak()
-    {
-        var inUse = Interlocked.Read(ref _inUse);
-        long peak;
-        while (inUse > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, inUse, peak) != peak)
-        {
-        }
-    }
+    private void NotePeak() => PeakValue.Raise(ref _peak, Interlocked.Read(ref _inUse));
 }

@@ -58,7 +58,7 @@ internal sealed class SequentialStream(RangeFetcher fetcher, string key, string?
     private async Task FillAfterAsync(Task previous, long start, Memory<byte> destination, CancellationToken cancellationToken)
     {
         // an earlier fill that failed was reported to its own reader; this one starts afresh
-        await previous.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var filled = 0;
         var resumes = 0;
         try

@@ -1,3 +1,5 @@
+using MountStore.Core.Memory;
+
 namespace MountStore.Core.Prefetch;
 
 /// <summary>
@@ -22,19 +24,14 @@ public sealed class StreamSlots(int limit)
     /// <summary>Takes a slot; false when all are taken.</summary>
     public bool TryTake()
     {
-        while (true)
+        var open = Interlocked.Increment(ref _open);
+        if (open > Limit)
         {
-            var open = Volatile.Read(ref _open);
-            if (open >= Limit)
-                return false;
-            if (Interlocked.CompareExchange(ref _open, open + 1, open) != open)
-                continue;
-            int peak;
-            while (open + 1 > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, open + 1, peak) != peak)
-            {
-            }
-            return true;
+            Interlocked.Decrement(ref _open);
+            return false;
         }
+        PeakValue.Raise(ref _peak, open);
+        return true;
     }
 
     /// <summary>Gives a slot back.</summary>

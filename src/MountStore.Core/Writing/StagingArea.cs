@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using MountStore.Core.Memory;
 
 namespace MountStore.Core.Writing;
 
@@ -53,9 +54,7 @@ public sealed class StagingArea
             var used = Interlocked.Read(ref _used);
             if (used + bytes > LimitBytes) return false;
             if (Interlocked.CompareExchange(ref _used, used + bytes, used) != used) continue;
-            var peak = Interlocked.Read(ref _peak);
-            while (used + bytes > peak && Interlocked.CompareExchange(ref _peak, used + bytes, peak) != peak)
-                peak = Interlocked.Read(ref _peak);
+            PeakValue.Raise(ref _peak, used + bytes);
             return true;
         }
     }
