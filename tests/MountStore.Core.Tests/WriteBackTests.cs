@@ -32,7 +32,8 @@ public sealed class WriteBackTests : IDisposable
 
     private string PendingFolder => Path.Combine(_folder, "cache", "pending");
 
-    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4, TimeSpan? foregroundYield = null, TimeSpan? uploadDelay = null) => new(_store, new FileSystemOptions
+    private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4, TimeSpan? foregroundYield = null, TimeSpan? uploadDelay = null,
+        TimeSpan? closeLull = null, TimeSpan? maxCloseHoldBack = null) => new(_store, new FileSystemOptions
     {
         DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
         WriteBack = new WriteBackOptions
@@ -42,6 +43,8 @@ public sealed class WriteBackTests : IDisposable
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
             UploadDelay = uploadDelay ?? TimeSpan.FromMilliseconds(50),
             ForegroundYield = foregroundYield ?? TimeSpan.FromMilliseconds(200),
+            CloseLull = closeLull ?? new WriteBackOptions().CloseLull,
+            MaxCloseHoldBack = maxCloseHoldBack ?? new WriteBackOptions().MaxCloseHoldBack,
         },
         Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
     }, NullLoggerFactory.Instance);
@@ -318,6 +321,56 @@ public sealed class WriteBackTests : IDisposable
         await third;
         await DrainAsync(fs);
         Assert.Equal(3, _memory.Count);
+    }
+
+    [Fact]
+    public async Task Uploads_wait_while_files_are_closed_one_after_another_and_start_when_the_closes_pause()
+    {
+        // a lull far longer than the few milliseconds between two closes here, even on a busy machine
+        await using var fs = Mount(uploadDelay: TimeSpan.Zero, closeLull: TimeSpan.FromSeconds(2), maxCloseHoldBack: TimeSpan.FromMinutes(5));
+        for (var i = 0; i < 20; i++)
+            await WriteFileAsync(fs, $"tree/f{i}", TestStores.Pattern(1000, seed: i));
+        Assert.Equal(0, _store.CountOf(StoreCall.Put)); // none while the copy went on
+        Assert.Equal(20, fs.PendingUploads!.Pending);
+
+        // no drain: the pause alone lets them go
+        for (var wait = 0; wait < 600 && fs.PendingUploads.Pending > 0; wait++)
+            await Task.Delay(50);
+        Assert.Equal(0, fs.PendingUploads.Pending);
+        for (var i = 0; i < 20; i++)
+            Assert.Equal(TestStores.Pattern(1000, seed: i), await _memory.ReadAllBytesAsync($"tree/f{i}"));
+    }
+
+    [Fact]
+    public async Task A_copy_that_never_pauses_uploads_as_it_goes_once_a_file_was_held_back_long_enough()
+    {
+        await using var fs = Mount(uploadDelay: TimeSpan.Zero, closeLull: TimeSpan.FromMinutes(5), maxCloseHoldBack: TimeSpan.FromMilliseconds(300));
+        var written = 0;
+        while (_store.CountOf(StoreCall.Put) == 0 && written < 2000)
+        {
+            await WriteFileAsync(fs, $"long/f{written}", TestStores.Pattern(100, seed: written));
+            written++;
+            await Task.Delay(5);
+        }
+        Assert.True(_store.CountOf(StoreCall.Put) > 0, $"no upload began while {written} files were closed one after another");
+        await DrainAsync(fs);
+        Assert.Equal(written, _memory.Count);
+    }
+
+    [Fact]
+    public async Task Uploads_held_back_start_when_three_quarters_of_the_pending_bound_are_taken()
+    {
+        // without that rule the ninth close would wait for room that only the lull (minutes away) frees
+        await using var fs = Mount(maxPending: 8, uploadDelay: TimeSpan.Zero, closeLull: TimeSpan.FromMinutes(5), maxCloseHoldBack: TimeSpan.FromMinutes(5));
+        var copy = Task.Run(async () =>
+        {
+            for (var i = 0; i < 12; i++)
+                await WriteFileAsync(fs, $"full/f{i}", TestStores.Pattern(100, seed: i));
+        });
+        await copy.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(_store.CountOf(StoreCall.Put) >= 4, $"{_store.CountOf(StoreCall.Put)} uploads for 12 files through a bound of 8");
+        await DrainAsync(fs);
+        Assert.Equal(12, _memory.Count);
     }
 
     [Fact]

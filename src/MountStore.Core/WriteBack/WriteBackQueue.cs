@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using MountStore.Core.Writing;
@@ -33,9 +34,14 @@ public sealed class WriteBackQueue : IAsyncDisposable
     private long _uploaded;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed class Entry(DateTimeOffset closedAt)
+    private long _lastHeldAt; // Stopwatch timestamp of the latest close that sealed a file
+
+    private sealed class Entry(DateTimeOffset closedAt, long heldAt)
     {
         public DateTimeOffset ClosedAt { get; } = closedAt;
+
+        /// <summary>When this mount took it (a Stopwatch timestamp; 0 for one recovered from an earlier mount).</summary>
+        public long HeldAt { get; } = heldAt;
 
         public bool Queued { get; set; }
 
@@ -83,7 +89,9 @@ public sealed class WriteBackQueue : IAsyncDisposable
                 _room.Release();
                 return;
             }
-            _held[writer] = new Entry(writer.Sealed?.ClosedAt ?? DateTimeOffset.UtcNow);
+            var now = Stopwatch.GetTimestamp();
+            _held[writer] = new Entry(writer.Sealed?.ClosedAt ?? DateTimeOffset.UtcNow, now);
+            _lastHeldAt = now;
         }
         Changed();
     }
@@ -93,7 +101,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     {
         _room.Wait(0); // recovered files may exceed the bound; they only make later closes wait longer
         lock (_gate)
-            _held[writer] = new Entry(writer.Sealed?.ClosedAt ?? DateTimeOffset.UtcNow);
+            _held[writer] = new Entry(writer.Sealed?.ClosedAt ?? DateTimeOffset.UtcNow, heldAt: 0);
         Schedule(writer);
     }
 
@@ -249,6 +257,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
         ForegroundRequests.MarkBackground();
         try
         {
+            await WaitForCloseLullAsync(entry).ConfigureAwait(false);
             if (!_hurry.IsCancellationRequested) // unmounting: nobody is waiting on anything else
                 await _foreground.WaitForQuietAsync(_options.ForegroundYield, _stopping.Token).ConfigureAwait(false);
             await _commit(writer, _stopping.Token).ConfigureAwait(false);
@@ -278,6 +287,41 @@ public sealed class WriteBackQueue : IAsyncDisposable
             var delay = TimeSpan.FromSeconds(Math.Min(_options.MaxRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(attempt, 10)) / 2));
             _logger.LogWarning("Uploading '{Key}' failed ({Reason}); trying again in {Seconds:0.#} s (attempt {Attempt})", writer.Key, e.Message, delay.TotalSeconds, attempt + 1);
             _ = RetryLaterAsync(writer, delay);
+        }
+    }
+
+    /// <summary>
+    /// Holds an upload back while the application keeps closing files (see
+    /// <see cref="WriteBackOptions.CloseLull"/>): until it has closed none for that long, or
+    /// <see cref="WriteBackOptions.MaxCloseHoldBack"/> after this file's close, or until three
+    /// quarters of the pending bound are taken (closes would soon wait for room), or unmounting.
+    /// </summary>
+    private async Task WaitForCloseLullAsync(Entry entry)
+    {
+        if (_options.CloseLull <= TimeSpan.Zero || entry.HeldAt == 0)
+            return;
+        var lull = (long)(_options.CloseLull.TotalSeconds * Stopwatch.Frequency);
+        var deadline = entry.HeldAt + (long)(_options.MaxCloseHoldBack.TotalSeconds * Stopwatch.Frequency);
+        while (!_hurry.IsCancellationRequested)
+        {
+            int pending;
+            long quietAt;
+            lock (_gate)
+            {
+                pending = _held.Count;
+                quietAt = _lastHeldAt + lull;
+            }
+            var wait = Math.Min(quietAt, deadline) - Stopwatch.GetTimestamp();
+            if (wait <= 0 || pending * 4L >= _options.MaxPendingFiles * 3L)
+                return;
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), _hurry.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // unmounting: upload now
+            }
         }
     }
 
