@@ -30,6 +30,42 @@ public sealed class PendingJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task New_data_files_come_from_a_few_made_ahead_which_a_stopping_mount_deletes_and_a_killed_ones_next_mount_deletes()
+    {
+        var journal = new PendingJournal(_folder);
+        var (id, file) = journal.NewFile();
+        file.Dispose();
+        var pending = Path.Combine(_folder, "pending");
+        for (var wait = 0; wait < 500 && Directory.GetFiles(pending).Length < 17; wait++)
+            await Task.Delay(10);
+        Assert.Equal(17, Directory.GetFiles(pending).Length); // the one taken and 16 spares, no more
+        for (var i = 0; i < 40; i++)
+        {
+            var (_, more) = journal.NewFile();
+            more.Dispose();
+        }
+        for (var wait = 0; wait < 500 && Directory.GetFiles(pending).Length < 41 + 16; wait++)
+            await Task.Delay(10);
+        await Task.Delay(50);
+        Assert.Equal(41 + 16, Directory.GetFiles(pending).Length); // the 41 taken and 16 spares again
+
+        // a mount killed with its spares made: the next one deletes them, as any unrecorded data file
+        var next = new PendingJournal(_folder);
+        Assert.Empty(next.Load(out var damaged));
+        Assert.Empty(damaged);
+        Assert.Empty(Directory.GetFiles(pending));
+
+        // a mount that stops deletes its own
+        next.NewFile().File.Dispose();
+        for (var wait = 0; wait < 500 && Directory.GetFiles(pending).Length < 17; wait++)
+            await Task.Delay(10);
+        next.Dispose();
+        Assert.Equal([next.DataPath(Path.GetFileNameWithoutExtension(Directory.GetFiles(pending).Single()))], Directory.GetFiles(pending));
+        Assert.NotEqual(id, Path.GetFileNameWithoutExtension(Directory.GetFiles(pending).Single()));
+        journal.Dispose();
+    }
+
+    [Fact]
     public void A_small_file_is_recorded_in_its_data_files_attribute_and_a_large_one_in_a_record_file()
     {
         var journal = new PendingJournal(_folder);

@@ -83,6 +83,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         }
         catch
         {
+            _writing?.Pending?.Dispose();
             _dataCache?.Dispose(); // the cache folder's lock goes with the failed mount
             throw;
         }
@@ -533,6 +534,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         await CommitOpenWritersAsync().ConfigureAwait(false);
         foreach (var handle in _open.Keys)
             await ReleaseAsync(handle).ConfigureAwait(false);
+        _writing.Pending?.Dispose();
         _cache.Dispose();
         _dataCache?.Dispose();
     }

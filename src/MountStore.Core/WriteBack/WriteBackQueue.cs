@@ -35,6 +35,7 @@ public sealed class WriteBackQueue : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private long _lastHeldAt; // Stopwatch timestamp of the latest close that sealed a file
+    private TaskCompletionSource _crowded = new(TaskCreationOptions.RunContinuationsAsynchronously); // set while three quarters of the bound are pending
 
     private sealed class Entry(DateTimeOffset closedAt, long heldAt)
     {
@@ -92,6 +93,8 @@ public sealed class WriteBackQueue : IAsyncDisposable
             var now = Stopwatch.GetTimestamp();
             _held[writer] = new Entry(writer.Sealed?.ClosedAt ?? DateTimeOffset.UtcNow, now);
             _lastHeldAt = now;
+            if (Crowded)
+                _crowded.TrySetResult();
         }
         Changed();
     }
@@ -151,6 +154,8 @@ public sealed class WriteBackQueue : IAsyncDisposable
             if (!_held.Remove(writer))
                 return;
             _leaving++;
+            if (!Crowded && _crowded.Task.IsCompleted)
+                _crowded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         _room.Release();
         try
@@ -304,26 +309,25 @@ public sealed class WriteBackQueue : IAsyncDisposable
         var deadline = entry.HeldAt + (long)(_options.MaxCloseHoldBack.TotalSeconds * Stopwatch.Frequency);
         while (!_hurry.IsCancellationRequested)
         {
-            int pending;
+            Task crowded;
             long quietAt;
             lock (_gate)
             {
-                pending = _held.Count;
+                crowded = _crowded.Task;
                 quietAt = _lastHeldAt + lull;
             }
             var wait = Math.Min(quietAt, deadline) - Stopwatch.GetTimestamp();
-            if (wait <= 0 || pending * 4L >= _options.MaxPendingFiles * 3L)
+            if (wait <= 0 || crowded.IsCompleted)
                 return;
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), _hurry.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return; // unmounting: upload now
-            }
+            // a later close only moves the lull later, so sleeping until this estimate and
+            // looking again is enough; crowding must end the wait at once
+            var slept = Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), _hurry.Token);
+            await Task.WhenAny(slept, crowded).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Three quarters of the pending bound taken (under the lock): closes would soon wait for room.</summary>
+    private bool Crowded => _held.Count * 4L >= _options.MaxPendingFiles * 3L;
 
     private async Task RetryLaterAsync(FileWriter writer, TimeSpan delay)
     {

@@ -67,15 +67,23 @@ public sealed class StagingFile : IDisposable
     /// <summary>Bytes fetched from the store so far (for tests and logs).</summary>
     public long FetchedBytes { get; private set; }
 
-    /// <summary>Writes <paramref name="data"/> at <paramref name="offset"/>, growing the file as needed.</summary>
-    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="data"/> at <paramref name="offset"/>, growing the file as needed.
+    /// Written in place, on the calling thread: a write into the page cache takes microseconds,
+    /// and .NET's asynchronous write of a regular file hands it to a pool thread and back, which
+    /// cost more than the write (tar -x with write-back: a 10 KiB write took 0.31 ms through the
+    /// mount that way).
+    /// </summary>
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var end = offset + data.Length;
         OnDisk = false;
         if (end > Length)
             SetLengthCore(end);
-        await RandomAccess.WriteAsync(_file, data, offset, cancellationToken).ConfigureAwait(false);
+        RandomAccess.Write(_file, data.Span, offset);
         _filled.Add(offset, end);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Reads at <paramref name="offset"/>, fetching original bytes that are not here yet from <paramref name="store"/>.</summary>
