@@ -47,20 +47,20 @@ public sealed class WriteBackTests : IDisposable
 
     private MountedFileSystem Mount(int maxPending = 1000, int uploads = 4, TimeSpan? foregroundYield = null, TimeSpan? uploadDelay = null,
         TimeSpan? closeLull = null, TimeSpan? maxCloseHoldBack = null) => new(_store, new FileSystemOptions
-    {
-        DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
-        WriteBack = new WriteBackOptions
         {
-            MaxPendingFiles = maxPending,
-            Uploads = uploads,
-            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
-            UploadDelay = uploadDelay ?? TimeSpan.FromMilliseconds(50),
-            ForegroundYield = foregroundYield ?? TimeSpan.FromMilliseconds(200),
-            CloseLull = closeLull ?? new WriteBackOptions().CloseLull,
-            MaxCloseHoldBack = maxCloseHoldBack ?? new WriteBackOptions().MaxCloseHoldBack,
-        },
-        Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
-    }, NullLoggerFactory.Instance);
+            DataCache = new DataCacheOptions { Directory = Path.Combine(_folder, "cache") },
+            WriteBack = new WriteBackOptions
+            {
+                MaxPendingFiles = maxPending,
+                Uploads = uploads,
+                MaxRetryDelay = TimeSpan.FromMilliseconds(200),
+                UploadDelay = uploadDelay ?? TimeSpan.FromMilliseconds(50),
+                ForegroundYield = foregroundYield ?? TimeSpan.FromMilliseconds(200),
+                CloseLull = closeLull ?? new WriteBackOptions().CloseLull,
+                MaxCloseHoldBack = maxCloseHoldBack ?? new WriteBackOptions().MaxCloseHoldBack,
+            },
+            Writing = TestStores.SmallParts(Path.Combine(_folder, "staging")),
+        }, NullLoggerFactory.Instance);
 
     private static async Task WriteFileAsync(MountedFileSystem fs, string path, byte[] bytes, bool create = true)
     {
