@@ -112,15 +112,20 @@ public sealed partial class MountedFileSystem
         var entry = _unlinked.Find(opened.Path);
         if (opened.Writer is { } writer && !ReferenceEquals(writer, entry?.LocalCopy))
             await LeaveWriterAsync(writer).ConfigureAwait(false);
+        // The key is locked from before the last handle is counted out until the object is
+        // deleted: a commit to the key in between would find neither the unlinked file to
+        // replace nor a free name, and fail its create-only PUT as a conflict (seen once in a
+        // full test run: a file written under a name whose unlinked predecessor was closing).
+        using var locked = entry is { StoredETag: not null, Preserved: false }
+            ? await _keyLocks.AcquireAsync(entry.Key, CancellationToken.None).ConfigureAwait(false)
+            : null;
         if (_unlinked.HandleClosed(opened.Path) is not { } last)
             return;
         if (last.LocalCopy is { } copy)
             await copy.DisposeAsync().ConfigureAwait(false);
-        if (last.StoredETag is not { } etag || last.Preserved)
+        if (last.StoredETag is not { } etag || last.Preserved || locked is null)
             return;
-        // only the version that was unlinked: anything stored under the key since stays (and a
-        // commit to the key waits until this is done, so none can slip in between)
-        using var locked = await _keyLocks.AcquireAsync(last.Key, CancellationToken.None).ConfigureAwait(false);
+        // only the version that was unlinked: anything stored under the key since stays
         if ((await _store.HeadAsync(last.Key, CancellationToken.None).ConfigureAwait(false))?.ETag == etag)
             await _store.DeleteAsync(last.Key, CancellationToken.None).ConfigureAwait(false);
     }
