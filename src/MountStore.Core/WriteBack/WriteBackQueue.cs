@@ -305,24 +305,24 @@ public sealed class WriteBackQueue : IAsyncDisposable
     {
         if (_options.CloseLull <= TimeSpan.Zero || entry.HeldAt == 0)
             return;
-        var lull = (long)(_options.CloseLull.TotalSeconds * Stopwatch.Frequency);
-        var deadline = entry.HeldAt + (long)(_options.MaxCloseHoldBack.TotalSeconds * Stopwatch.Frequency);
         while (!_hurry.IsCancellationRequested)
         {
             Task crowded;
-            long quietAt;
+            long lastClose;
             lock (_gate)
             {
                 crowded = _crowded.Task;
-                quietAt = _lastHeldAt + lull;
+                lastClose = _lastHeldAt;
             }
-            var wait = Math.Min(quietAt, deadline) - Stopwatch.GetTimestamp();
-            if (wait <= 0 || crowded.IsCompleted)
+            var now = Stopwatch.GetTimestamp();
+            var untilLull = _options.CloseLull - Stopwatch.GetElapsedTime(lastClose, now);
+            var untilDeadline = _options.MaxCloseHoldBack - Stopwatch.GetElapsedTime(entry.HeldAt, now);
+            var wait = untilLull < untilDeadline ? untilLull : untilDeadline;
+            if (wait <= TimeSpan.Zero || crowded.IsCompleted)
                 return;
             // a later close only moves the lull later, so sleeping until this estimate and
             // looking again is enough; crowding must end the wait at once
-            var slept = Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), _hurry.Token);
-            await Task.WhenAny(slept, crowded).ConfigureAwait(false);
+            await Task.WhenAny(Task.Delay(wait, _hurry.Token), crowded).ConfigureAwait(false);
         }
     }
 

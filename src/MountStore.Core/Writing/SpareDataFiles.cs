@@ -17,9 +17,6 @@ internal sealed class SpareDataFiles(Func<(string Id, SafeFileHandle File)> crea
     private int _refilling;
     private volatile bool _disposed;
 
-    /// <summary>Spares ready now (for tests).</summary>
-    public int Ready => _spares.Count;
-
     /// <summary>A new empty data file: a spare when one is ready, else made now. Starts making more.</summary>
     public (string Id, SafeFileHandle File) Take()
     {
