@@ -373,13 +373,26 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken)
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken) =>
+        DeleteOfKindAsync(key, versions, null, cancellationToken);
+
+    /// <inheritdoc />
+    public bool InspectsBeforeDelete => true;
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo inspected, CancellationToken cancellationToken) =>
+        DeleteOfKindAsync(key, versions, inspected, cancellationToken);
+
+    private async Task DeleteOfKindAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo? inspected, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("DELETE", key);
         // the object's kind decides how to delete it: an SLO takes its segments along, a DLO's
         // segments are listed and deleted, a plain object is one DELETE; the same HEAD tells
-        // whether it is still the version the caller means
-        var kind = await InspectAsync(key, cancellationToken).ConfigureAwait(false);
+        // whether it is still the version the caller means. A plain object the caller has just
+        // asked about needs no second HEAD; a large one is asked again, for its manifest's kind.
+        var kind = inspected is { IsSegmented: false }
+            ? new SwiftObjectKind(inspected, IsSlo: false, DloManifest: null)
+            : await InspectAsync(key, cancellationToken).ConfigureAwait(false);
         if (kind is null) return;
         VersionChecks.ThrowUnlessOneOf("DELETE", key, versions, kind.Info);
         if (kind.IsSlo)

@@ -168,6 +168,16 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     }
 
     /// <inheritdoc />
+    public bool InspectsBeforeDelete => inner.InspectsBeforeDelete;
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo inspected, CancellationToken cancellationToken)
+    {
+        await Enter(StoreCall.Delete, cancellationToken).ConfigureAwait(false);
+        await inner.DeleteAsync(key, versions, inspected, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<ISegmentedUpload> BeginSegmentedUploadAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken)
     {
         await Enter(StoreCall.Begin, cancellationToken).ConfigureAwait(false);

@@ -187,6 +187,38 @@ public sealed class InMemoryObjectStore : IObjectStore
             if (_objects.TryGetValue(key, out var now))
                 VersionChecks.ThrowUnlessOneOf("DELETE", key, versions, now.Info);
             _objects.Remove(key);
+            if (LooksBeforeDelete)
+                DeletesThatLooked++;
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Behaves as Swift does: a delete looks at the object first, unless given what a HEAD
+    /// answered moments ago, which it then trusts (<see cref="IObjectStore.InspectsBeforeDelete"/>).
+    /// </summary>
+    public bool LooksBeforeDelete { get; init; }
+
+    /// <summary>Deletes that looked at the object themselves (with <see cref="LooksBeforeDelete"/>).</summary>
+    public int DeletesThatLooked { get; private set; }
+
+    /// <summary>Deletes that took the answer they were given instead of looking (with <see cref="LooksBeforeDelete"/>).</summary>
+    public int DeletesGivenAnAnswer { get; private set; }
+
+    /// <inheritdoc />
+    public bool InspectsBeforeDelete => LooksBeforeDelete;
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo inspected, CancellationToken cancellationToken)
+    {
+        if (!LooksBeforeDelete)
+            return DeleteAsync(key, versions, cancellationToken);
+        Limits.ValidateKey("DELETE", key);
+        VersionChecks.ThrowUnlessOneOf("DELETE", key, versions, inspected); // the answer, not the object: as Swift does
+        lock (_lock)
+        {
+            _objects.Remove(key);
+            DeletesGivenAnAnswer++;
         }
         return Task.CompletedTask;
     }

@@ -45,7 +45,8 @@ internal sealed record UploadReport(string Key, long BytesStored, long BytesWrit
 /// <summary>Metadata cache, background metadata loads and buffer memory.</summary>
 internal sealed record CacheReport(long Hits, long Misses, long Entries, int MaxEntries, long ReadAheadBytesInUse, long ReadAheadBudgetBytes,
     long FoldersConverging = 0, long LoadedInBackground = 0, long CorrectedInBackground = 0,
-    long MemoryHeldBytes = 0, long MemoryLimitBytes = 0, long WriteBuffersInUseBytes = 0, long MemoryKeptBytes = 0, long FoldersListedAhead = 0);
+    long MemoryHeldBytes = 0, long MemoryLimitBytes = 0, long WriteBuffersInUseBytes = 0, long MemoryKeptBytes = 0, long FoldersListedAhead = 0,
+    long DeletesAnsweredAhead = 0);
 
 /// <summary>Store operations of one kind since the mount started.</summary>
 internal sealed record RequestReport(string Operation, long Count, long Errors);

@@ -52,6 +52,7 @@ internal static class StatusView
         text.AppendLine(Invariant($"metadata cache: {Percent(cache.Hits, lookups)} hits ({cache.Hits:N0} of {lookups:N0} lookups), {cache.Entries:N0} of {cache.MaxEntries:N0} entries"));
         text.AppendLine(Invariant($"listed files' own metadata: {cache.LoadedInBackground:N0} loaded in the background, {cache.CorrectedInBackground:N0} differed from their listing, {cache.FoldersConverging:N0} folders still to do"));
         text.AppendLine(Invariant($"folders listed ahead of a walk (find, ls -R): {cache.FoldersListedAhead:N0}"));
+        text.AppendLine(Invariant($"deletes whose file was asked about ahead (rm -r): {cache.DeletesAnsweredAhead:N0}"));
         if (report.DataCache is { } disk)
         {
             text.AppendLine(Invariant($"data cache: {Size(disk.UsedBytes)} of {Size(disk.MaxBytes)} in {disk.Objects:N0} files, {disk.Directory}"));

@@ -55,6 +55,13 @@ public sealed class CountingObjectStore(IObjectStore inner, StoreRequestCounts c
         Count("delete", () => inner.DeleteAsync(key, versions, cancellationToken));
 
     /// <inheritdoc />
+    public bool InspectsBeforeDelete => inner.InspectsBeforeDelete;
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo inspected, CancellationToken cancellationToken) =>
+        Count("delete", () => inner.DeleteAsync(key, versions, inspected, cancellationToken));
+
+    /// <inheritdoc />
     public async Task<ISegmentedUpload> BeginSegmentedUploadAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken) =>
         new CountingUpload(await Count("begin-upload", () => inner.BeginSegmentedUploadAsync(key, options, cancellationToken)).ConfigureAwait(false), this);
 

@@ -43,6 +43,23 @@ public sealed record FileSystemOptions
     /// <summary>Listings in flight at once ahead of a walk. Default 4.</summary>
     public int ListAheadParallel { get; init; } = 4;
 
+    /// <summary>
+    /// Files asked about ahead of a run of deletes in one folder (`rm -r`), on a store that asks
+    /// before it deletes (Swift), at most <see cref="DeleteAheadParallel"/> at a time
+    /// (<see cref="DeleteLookAhead"/>). 0: each delete asks for itself. Default 4: a HEAD runs
+    /// beside each DELETE instead of before it.
+    /// </summary>
+    public int DeleteAhead { get; init; } = 4;
+
+    /// <summary>Questions in flight at once ahead of a run of deletes. Default 2.</summary>
+    public int DeleteAheadParallel { get; init; } = 2;
+
+    /// <summary>
+    /// How old an answer asked ahead may be when its delete takes it, and how soon one unlink
+    /// must follow another in the same folder to count as a run. Default 1 s.
+    /// </summary>
+    public TimeSpan DeleteAheadFreshFor { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Owner shown for objects without uid metadata.</summary>
     public uint Uid { get; init; }
 
@@ -98,6 +115,8 @@ public sealed record FileSystemOptions
             throw new ArgumentException("ListingMetadataParallel must be between 0 and 64");
         if (ListAhead is < 0 or > 64 || ListAheadParallel is < 1 or > 16)
             throw new ArgumentException("ListAhead must be between 0 and 64, ListAheadParallel between 1 and 16");
+        if (DeleteAhead is < 0 or > 64 || DeleteAheadParallel is < 1 or > 16 || DeleteAheadFreshFor < TimeSpan.Zero)
+            throw new ArgumentException("DeleteAhead must be between 0 and 64, DeleteAheadParallel between 1 and 16, DeleteAheadFreshFor not negative");
         if (MaxCachedEntries < 1000)
             throw new ArgumentException("the metadata cache needs at least 1000 entries");
         ReadAhead.Validate();

@@ -96,9 +96,22 @@ public sealed partial class MountedFileSystem
             // only the version this mount knows of: one changed elsewhere meanwhile stays (EIO)
             string?[] known = writer is not null ? [writer.BaseVersion] : [attributes!.ETag, attributes.ListingETag];
             var versions = known.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+            var key = _namespace.KeyOf(path);
             try
             {
-                await _store.DeleteAsync(_namespace.KeyOf(path), versions, cancellationToken).ConfigureAwait(false);
+                if (_deleteAhead is not null)
+                {
+                    _deleteAhead.Unlinking(path, _cache.TryGetListing(PathNames.ParentOf(path), out var siblings) ? siblings : null);
+                    // the answer must show the version this mount knows now (a HEAD's ETag, not a listing's)
+                    if (_deleteAhead.Take(key, writer is not null ? writer.BaseVersion : attributes!.ETag) is { } inspected)
+                        await _store.DeleteAsync(key, versions, inspected, cancellationToken).ConfigureAwait(false);
+                    else
+                        await _store.DeleteAsync(key, versions, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _store.DeleteAsync(key, versions, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (WriteConflictException)
             {

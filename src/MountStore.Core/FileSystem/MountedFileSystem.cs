@@ -33,6 +33,13 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly MetadataLoader _metadata;
     private readonly ListingConvergence? _convergence;
     private readonly ListingLookAhead _listAhead;
+    private readonly DeleteLookAhead? _deleteAhead;
+
+    /// <summary>
+    /// The most HEAD answers kept for the deletes that follow them (about 300 bytes each): the
+    /// lookups' look-ahead runs 16 files ahead, and answers older than a second are dropped.
+    /// </summary>
+    private const int RecentAnswersKept = 256;
     private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
@@ -58,10 +65,14 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
         RootAttributes = _attributes.Directory();
         Uploads = new UploadsInProgress(_clock);
-        _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>());
+        // a store that asks before it deletes gets the answers of the last moment handed back (rm -r)
+        var recentAnswers = store.InspectsBeforeDelete && options.DeleteAhead > 0 ? new RecentAnswers(RecentAnswersKept, options.DeleteAheadFreshFor, _clock) : null;
+        _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>(), recentAnswers);
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _listAhead = new ListingLookAhead(folder => ListDirectoryAsync(folder, CancellationToken.None).AsTask(), _listingsInFlight.IsRunning, _cache, options.ListAhead, options.ListAheadParallel, loggers.CreateLogger<ListingLookAhead>());
+        if (recentAnswers is not null)
+            _deleteAhead = new DeleteLookAhead(_metadata.LoadListedAsync, recentAnswers, _namespace.KeyOf, _clock, options.DeleteAhead, options.DeleteAheadParallel, options.DeleteAheadFreshFor);
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
         staging ??= new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes);
         if (options.DataCache is { } cacheOptions)
@@ -109,6 +120,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     /// <summary>Folders listed ahead of a tree walk (for tests).</summary>
     public long ListedAhead => _listAhead.Listed;
+
+    /// <summary>Deletes that took an answer asked ahead of them instead of waiting for their own HEAD.</summary>
+    public long DeletesAnsweredAhead => _deleteAhead?.AnsweredAhead ?? 0;
 
     /// <summary>Metadata HEADs started ahead of a lookup (for tests).</summary>
     public long MetadataLoadedAhead => _metadata.LoadedAhead;

@@ -14,7 +14,9 @@ namespace MountStore.Core.Metadata;
 /// in listing order, a few at a time: tools that stat a folder's files one by one (rsync's
 /// receiver does, in sorted order) find them loaded. One HEAD per path at a time.
 /// </summary>
-public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, ObjectAttributes attributes, MetadataCache cache, TimeProvider clock, ILogger logger)
+/// <remarks>Each answer is also noted in <paramref name="answers"/>, when given, for a delete that follows at once.</remarks>
+public sealed class MetadataLoader(
+    IObjectStore store, ObjectNamespace names, ObjectAttributes attributes, MetadataCache cache, TimeProvider clock, ILogger logger, RecentAnswers? answers = null)
 {
     /// <summary>How many following files of the folder a lookup loads ahead.</summary>
     public const int LookAhead = 16;
@@ -71,6 +73,7 @@ public sealed class MetadataLoader(IObjectStore store, ObjectNamespace names, Ob
             cache.SetAbsent(path, fetchedAt);
             return null;
         }
+        answers?.Note(info, fetchedAt);
         var loaded = attributes.File(info, metadataLoaded: true);
         if (listedETag is not null && listedETag != loaded.ETag)
             loaded = loaded with { ListingETag = listedETag };

@@ -94,6 +94,25 @@ public interface IObjectStore
     Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, CancellationToken cancellationToken);
 
     /// <summary>
+    /// True when <see cref="DeleteAsync(string, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// asks about the object before deleting it (Swift: a HEAD, for its kind and version). A
+    /// caller that asked moments ago can hand that answer to
+    /// <see cref="DeleteAsync(string, IReadOnlyCollection{string}, ObjectInfo, CancellationToken)"/>
+    /// and spare the delete its round trip.
+    /// </summary>
+    bool InspectsBeforeDelete => false;
+
+    /// <summary>
+    /// As <see cref="DeleteAsync(string, IReadOnlyCollection{string}, CancellationToken)"/>, with
+    /// <paramref name="inspected"/>: what <see cref="HeadAsync"/> answered for
+    /// <paramref name="key"/> moments ago, taken instead of asking again. Never a listing entry:
+    /// a listing cannot tell a large object from a plain one on every server. How old an answer
+    /// may be is the caller's decision. A store that does not look before deleting ignores it.
+    /// </summary>
+    Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo inspected, CancellationToken cancellationToken) =>
+        DeleteAsync(key, versions, cancellationToken);
+
+    /// <summary>
     /// Starts an upload made of numbered parts (Swift SLO, S3 multipart). Nothing is visible
     /// under <paramref name="key"/> until <see cref="ISegmentedUpload.CompleteAsync"/> succeeds;
     /// a condition in <paramref name="options"/> is checked there.

@@ -83,6 +83,16 @@ public sealed class ForegroundCountingStore(IObjectStore inner, ForegroundReques
     }
 
     /// <inheritdoc />
+    public bool InspectsBeforeDelete => inner.InspectsBeforeDelete;
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string key, IReadOnlyCollection<string>? versions, ObjectInfo inspected, CancellationToken cancellationToken)
+    {
+        using var _ = requests.Enter();
+        await inner.DeleteAsync(key, versions, inspected, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public Task<ISegmentedUpload> BeginSegmentedUploadAsync(string key, ObjectWriteOptions options, CancellationToken cancellationToken) =>
         inner.BeginSegmentedUploadAsync(key, options, cancellationToken);
 }

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using MountStore.Core.Storage;
+
+namespace MountStore.Core.Metadata;
+
+/// <summary>
+/// What the store answered to HEADs of the last moment (<c>freshFor</c>), kept for a delete that
+/// would otherwise ask the same question again (<see cref="IObjectStore.InspectsBeforeDelete"/>).
+/// The kernel looks a name up just before it unlinks it, and the lookup's HEAD (or the one
+/// <see cref="MetadataLoader"/> ran ahead of it) already says what the object is. Bounded: at most
+/// <c>capacity</c> answers; when full, stale ones are dropped, and a new answer that still finds
+/// no room is not kept (its delete asks for itself).
+/// </summary>
+public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, (ObjectInfo Info, DateTimeOffset AskedAt)> _answers = new(StringComparer.Ordinal);
+
+    /// <summary>Answers kept now (for tests).</summary>
+    public int Count => _answers.Count;
+
+    /// <summary>The most answers kept at once.</summary>
+    public int Capacity => capacity;
+
+    /// <summary>A HEAD of <paramref name="info"/>'s key, sent at <paramref name="askedAt"/>, found the object.</summary>
+    public void Note(ObjectInfo info, DateTimeOffset askedAt)
+    {
+        if (_answers.Count >= capacity && !_answers.ContainsKey(info.Key))
+        {
+            DropStale();
+            if (_answers.Count >= capacity)
+                return;
+        }
+        _answers[info.Key] = (info, askedAt);
+    }
+
+    /// <summary>True when a fresh answer for <paramref name="key"/> is kept.</summary>
+    public bool HasFresh(string key) => _answers.TryGetValue(key, out var answer) && IsFresh(answer.AskedAt);
+
+    /// <summary>
+    /// The answer for <paramref name="key"/> when it was asked less than <c>freshFor</c> ago;
+    /// null otherwise. Taken once: the object is about to change.
+    /// </summary>
+    public ObjectInfo? Take(string key) =>
+        _answers.TryRemove(key, out var answer) && IsFresh(answer.AskedAt) ? answer.Info : null;
+
+    /// <summary>The object under <paramref name="key"/> changed here: an answer about it no longer holds.</summary>
+    public void Forget(string key) => _answers.TryRemove(key, out _);
+
+    private bool IsFresh(DateTimeOffset askedAt) => clock.GetUtcNow() - askedAt < freshFor;
+
+    private void DropStale()
+    {
+        foreach (var (key, answer) in _answers)
+        {
+            if (!IsFresh(answer.AskedAt))
+                _answers.TryRemove(new KeyValuePair<string, (ObjectInfo, DateTimeOffset)>(key, answer));
+        }
+    }
+}
