@@ -13,7 +13,9 @@ namespace MountStore.Core.FileSystem;
 /// kernel's lookup of the name usually asked just before), and once two files of one folder
 /// are unlinked in a row, the next few beside the last that have no fresh answer are asked
 /// about in the background, a few at a time: only the DELETE is waited for. A single unlink
-/// starts nothing, so `rm one-file` costs no request it does not need.
+/// starts nothing, so `rm one-file` costs no request it does not need. A file being written here
+/// (<c>onlyHere</c>: open, or waiting for its upload) is not asked about: the store has nothing
+/// to say of it yet.
 /// </summary>
 /// <remarks>
 /// An answer may be up to <c>freshFor</c> old when its delete takes it: a version stored
@@ -22,7 +24,8 @@ namespace MountStore.Core.FileSystem;
 /// widened from milliseconds to at most <c>freshFor</c>.
 /// </remarks>
 public sealed class DeleteLookAhead(
-    Func<string, NodeAttributes, Task> load, RecentAnswers answers, Func<string, string> keyOf, TimeProvider clock, int ahead, int parallel, TimeSpan freshFor)
+    Func<string, NodeAttributes, Task> load, RecentAnswers answers, Func<string, string> keyOf, Func<string, bool> onlyHere,
+    TimeProvider clock, int ahead, int parallel, TimeSpan freshFor)
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(parallel, 1), Math.Max(parallel, 1));
     private readonly Lock _lock = new();
@@ -65,7 +68,7 @@ public sealed class DeleteLookAhead(
                 continue;
             looked++;
             var sibling = PathNames.Join(folder, entries[next].Name);
-            if (!answers.HasFresh(keyOf(sibling)))
+            if (!onlyHere(sibling) && !answers.HasFresh(keyOf(sibling)))
                 _ = AskAsync(sibling, entries[next].Attributes);
         }
     }

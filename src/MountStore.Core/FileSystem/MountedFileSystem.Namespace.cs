@@ -99,19 +99,11 @@ public sealed partial class MountedFileSystem
             var key = _namespace.KeyOf(path);
             try
             {
-                if (_deleteAhead is not null)
-                {
-                    _deleteAhead.Unlinking(path, _cache.TryGetListing(PathNames.ParentOf(path), out var siblings) ? siblings : null);
-                    // the answer must show the version this mount knows now (a HEAD's ETag, not a listing's)
-                    if (_deleteAhead.Take(key, writer is not null ? writer.BaseVersion : attributes!.ETag) is { } inspected)
-                        await _store.DeleteAsync(key, versions, inspected, cancellationToken).ConfigureAwait(false);
-                    else
-                        await _store.DeleteAsync(key, versions, cancellationToken).ConfigureAwait(false);
-                }
+                // the answer must show the version this mount knows now (a HEAD's ETag, not a listing's)
+                if (FreshAnswerForDelete(path, key, writer is not null ? writer.BaseVersion : attributes!.ETag) is { } inspected)
+                    await _store.DeleteAsync(key, versions, inspected, cancellationToken).ConfigureAwait(false);
                 else
-                {
                     await _store.DeleteAsync(key, versions, cancellationToken).ConfigureAwait(false);
-                }
             }
             catch (WriteConflictException)
             {
@@ -126,6 +118,19 @@ public sealed partial class MountedFileSystem
         {
             throw FailureTranslation.Of(e, path);
         }
+    }
+
+    /// <summary>
+    /// What a HEAD of the last moment said of <paramref name="key"/>, when it shows
+    /// <paramref name="version"/>, for a store that would otherwise ask before deleting; and,
+    /// when this unlink continues a run in its folder, the next files asked about ahead.
+    /// </summary>
+    private ObjectInfo? FreshAnswerForDelete(string path, string key, string? version)
+    {
+        if (_deleteAhead is null)
+            return null;
+        _deleteAhead.Unlinking(path, _cache.TryGetListing(PathNames.ParentOf(path), out var siblings) ? siblings : null);
+        return _deleteAhead.Take(key, version);
     }
 
     /// <summary>

@@ -71,9 +71,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _listAhead = new ListingLookAhead(folder => ListDirectoryAsync(folder, CancellationToken.None).AsTask(), _listingsInFlight.IsRunning, _cache, options.ListAhead, options.ListAheadParallel, loggers.CreateLogger<ListingLookAhead>());
-        if (recentAnswers is not null)
-            _deleteAhead = new DeleteLookAhead(_metadata.LoadListedAsync, recentAnswers, _namespace.KeyOf, _clock, options.DeleteAhead, options.DeleteAheadParallel, options.DeleteAheadFreshFor);
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
+        if (recentAnswers is not null)
+            _deleteAhead = new DeleteLookAhead(_metadata.LoadListedAsync, recentAnswers, _namespace.KeyOf, path => _writers.Find(path) is not null, _clock, options.DeleteAhead, options.DeleteAheadParallel, options.DeleteAheadFreshFor);
         staging ??= new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes);
         if (options.DataCache is { } cacheOptions)
             _dataCache = DataCache.Open(cacheOptions, loggers.CreateLogger<DataCache>(), () => staging.UsedBytes);
