@@ -21,16 +21,28 @@ public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider 
     /// <summary>The most answers kept at once.</summary>
     public int Capacity => capacity;
 
+    private readonly Lock _dropping = new();
+    private DateTimeOffset _firstStaleAt = DateTimeOffset.MaxValue;
+
     /// <summary>A HEAD of <paramref name="info"/>'s key, sent at <paramref name="askedAt"/>, found the object.</summary>
     public void Note(ObjectInfo info, DateTimeOffset askedAt)
     {
-        if (_answers.Count >= capacity && !_answers.ContainsKey(info.Key))
+        lock (_dropping)
         {
-            DropStale();
-            if (_answers.Count >= capacity)
-                return;
+            if (_answers.Count >= capacity && !_answers.ContainsKey(info.Key))
+            {
+                // a listing's background HEADs can fill it within a second: look for stale
+                // answers only once one can be stale, not at every answer
+                if (clock.GetUtcNow() < _firstStaleAt)
+                    return;
+                DropStale();
+                if (_answers.Count >= capacity)
+                    return;
+            }
+            _answers[info.Key] = (info, askedAt);
+            if (askedAt + freshFor < _firstStaleAt)
+                _firstStaleAt = askedAt + freshFor;
         }
-        _answers[info.Key] = (info, askedAt);
     }
 
     /// <summary>True when a fresh answer for <paramref name="key"/> is kept.</summary>
@@ -50,10 +62,13 @@ public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider 
 
     private void DropStale()
     {
+        _firstStaleAt = DateTimeOffset.MaxValue;
         foreach (var (key, answer) in _answers)
         {
             if (!IsFresh(answer.AskedAt))
                 _answers.TryRemove(new KeyValuePair<string, (ObjectInfo, DateTimeOffset)>(key, answer));
+            else if (answer.AskedAt + freshFor < _firstStaleAt)
+                _firstStaleAt = answer.AskedAt + freshFor;
         }
     }
 }
