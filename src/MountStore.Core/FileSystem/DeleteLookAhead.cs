@@ -31,13 +31,9 @@ public sealed class DeleteLookAhead(
     private readonly Lock _lock = new();
     private (string Folder, DateTimeOffset At)? _lastUnlink;
     private long _answeredAhead;
-    private long _asked;
 
     /// <summary>Deletes that took a fresh answer instead of asking for themselves (for tests and statistics).</summary>
     public long AnsweredAhead => Interlocked.Read(ref _answeredAhead);
-
-    /// <summary>Files asked about ahead of their delete (for tests).</summary>
-    public long Asked => Interlocked.Read(ref _asked);
 
     /// <summary>
     /// File <paramref name="path"/> is about to be deleted, and <paramref name="listing"/> is its
@@ -94,7 +90,6 @@ public sealed class DeleteLookAhead(
             return; // enough in flight: the delete asks for itself when it gets there
         try
         {
-            Interlocked.Increment(ref _asked);
             await load(path, listed).ConfigureAwait(false);
         }
         catch (Exception)

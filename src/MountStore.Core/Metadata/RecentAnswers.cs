@@ -18,9 +18,6 @@ public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider 
     /// <summary>Answers kept now (for tests).</summary>
     public int Count => _answers.Count;
 
-    /// <summary>The most answers kept at once.</summary>
-    public int Capacity => capacity;
-
     private readonly Lock _dropping = new();
     private DateTimeOffset _firstStaleAt = DateTimeOffset.MaxValue;
 
