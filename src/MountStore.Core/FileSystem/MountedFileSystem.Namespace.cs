@@ -129,7 +129,8 @@ public sealed partial class MountedFileSystem
     {
         if (_deleteAhead is null)
             return null;
-        _deleteAhead.Unlinking(path, _cache.TryGetListing(PathNames.ParentOf(path), out var siblings) ? siblings : null);
+        // the listing only orders the siblings, so an old one will do, and looking does not count as a cache hit
+        _deleteAhead.Unlinking(path, _cache.TryGetAnyListing(PathNames.ParentOf(path), out var siblings) ? siblings : null);
         return _deleteAhead.Take(key, version);
     }
 

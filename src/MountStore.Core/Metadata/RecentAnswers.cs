@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MountStore.Core.Storage;
 
 namespace MountStore.Core.Metadata;
@@ -13,18 +12,20 @@ namespace MountStore.Core.Metadata;
 /// </summary>
 public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, (ObjectInfo Info, DateTimeOffset AskedAt)> _answers = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (ObjectInfo Info, DateTimeOffset AskedAt)> _answers = new(StringComparer.Ordinal);
+    private DateTimeOffset _firstStaleAt = DateTimeOffset.MaxValue;
 
     /// <summary>Answers kept now (for tests).</summary>
-    public int Count => _answers.Count;
-
-    private readonly Lock _dropping = new();
-    private DateTimeOffset _firstStaleAt = DateTimeOffset.MaxValue;
+    public int Count
+    {
+        get { lock (_lock) return _answers.Count; }
+    }
 
     /// <summary>A HEAD of <paramref name="info"/>'s key, sent at <paramref name="askedAt"/>, found the object.</summary>
     public void Note(ObjectInfo info, DateTimeOffset askedAt)
     {
-        lock (_dropping)
+        lock (_lock)
         {
             if (_answers.Count >= capacity && !_answers.ContainsKey(info.Key))
             {
@@ -43,17 +44,21 @@ public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider 
     }
 
     /// <summary>True when a fresh answer for <paramref name="key"/> is kept.</summary>
-    public bool HasFresh(string key) => _answers.TryGetValue(key, out var answer) && IsFresh(answer.AskedAt);
+    public bool HasFresh(string key)
+    {
+        lock (_lock)
+            return _answers.TryGetValue(key, out var answer) && IsFresh(answer.AskedAt);
+    }
 
     /// <summary>
     /// The answer for <paramref name="key"/> when it was asked less than <c>freshFor</c> ago;
     /// null otherwise. Taken once: the object is about to change.
     /// </summary>
-    public ObjectInfo? Take(string key) =>
-        _answers.TryRemove(key, out var answer) && IsFresh(answer.AskedAt) ? answer.Info : null;
-
-    /// <summary>The object under <paramref name="key"/> changed here: an answer about it no longer holds.</summary>
-    public void Forget(string key) => _answers.TryRemove(key, out _);
+    public ObjectInfo? Take(string key)
+    {
+        lock (_lock)
+            return _answers.Remove(key, out var answer) && IsFresh(answer.AskedAt) ? answer.Info : null;
+    }
 
     private bool IsFresh(DateTimeOffset askedAt) => clock.GetUtcNow() - askedAt < freshFor;
 
@@ -63,7 +68,7 @@ public sealed class RecentAnswers(int capacity, TimeSpan freshFor, TimeProvider 
         foreach (var (key, answer) in _answers)
         {
             if (!IsFresh(answer.AskedAt))
-                _answers.TryRemove(new KeyValuePair<string, (ObjectInfo, DateTimeOffset)>(key, answer));
+                _answers.Remove(key); // removing the current entry while enumerating is allowed
             else if (answer.AskedAt + freshFor < _firstStaleAt)
                 _firstStaleAt = answer.AskedAt + freshFor;
         }
