@@ -352,7 +352,10 @@ set logscale y
 set yrange [0.1:100]
 set ylabel "other's time / MountStore's time"
 set xtics rotate by -25
-set key top left
+# the legend above the plot and room on the right: inside, it covered a bar, and the last label was cut
+set key outside top center horizontal
+set rmargin 8
+set bmargin 7
 set grid ytics
 set datafile missing "n/a"
 set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb "black"
