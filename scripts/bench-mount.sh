@@ -330,8 +330,8 @@ plain() { [[ -n ${T[$1,$2]:-} ]] && printf '%.3f' "$(median "${T[$1,$2]}")" || e
   echo "curl rows for writes: one PUT of the 1 GiB file; one server-side COPY + DELETE of it (rename); 1,000 serial PUTs; 1,000 serial DELETEs. tar -x has no curl row (cp_r's 1,000 PUTs is the per-file limit)."
   echo "Writes are timed until the server has the bytes (rclone's write cache returns from close() before that)."
   echo
-  echo "Targets: seq_read_1GiB vs curl >= 1.3x; reread_cached_1GiB vs curl >= 3x; ls_lR_cold vs rclone and vs s3fs >= 5x; MountStore RSS < 200 MB (reads), < 250 MB (writes);"
-  echo "seq_write_1GiB vs curl >= 0.8x and vs rclone >= 1.5x; cp_r_1000x4KiB vs s3fs >= 3x; cp_r_1000x4KiB_wb and tar_x_2000_files_wb vs s3fs >= 10x and ahead of rclone."
+  echo "Targets: seq_read_1GiB vs curl >= 1.3x; reread_cached_1GiB vs curl >= 3x; first_byte at most 1.5x curl's time; ls_lR_cold vs rclone and vs s3fs >= 5x; find_cold vs rclone >= 2x; parallel_16x64MiB vs rclone >= 1.3x;"
+  echo "seq_write_1GiB vs curl >= 0.85x and vs rclone >= 1.5x; cp_r_1000x4KiB vs s3fs >= 6x; tar_x_2000_files and rm_r_1000 vs rclone >= 2x; cp_r_1000x4KiB_wb and tar_x_2000_files_wb vs s3fs >= 10x and ahead of rclone; MountStore RSS < 250 MB, with 16 readers and 4 writers too."
 } > "$OUT/mount.md"
 {
   echo "scenario curl mountstore rclone s3fs"
