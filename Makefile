@@ -11,7 +11,7 @@
 #                       on :8090 that trusts it, Ceph RGW (Swift + S3) on :7480
 #   make server-swift start only the Swift + S3 server (enough for the demo and the benchmarks)
 #   make server-stop  stop them all
-#   make bench        MountStore vs rclone mount vs s3fs vs curl, read side (bench-results/mount.md, mount.png)
+#   make bench        MountStore vs rclone mount vs s3fs vs curl, reads and writes (bench-results/mount.md, mount.png; BENCH_RUNS=3 for medians and ranges)
 #   make bench-store  store clients against curl on the local server (writes bench-results/store.md)
 SHELL := /bin/bash
 CONFIG ?= Release
