@@ -5,6 +5,7 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Resilience;
+using MountStore.Core.Model;
 using MountStore.Core.Storage;
 
 namespace MountStore.S3;
@@ -87,6 +88,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             Prefix = request.Prefix,
             Delimiter = request.Delimiter,
             ContinuationToken = request.ContinuationToken,
+            StartAfter = request.ContinuationToken is null ? request.StartAfter : null,
             MaxKeys = request.MaxKeys,
         }, ct), cancellationToken).ConfigureAwait(false);
 
@@ -96,8 +98,22 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             IsSegmented = o.ETag?.Contains('-') == true,
         }).ToList();
+        var prefixes = response.CommonPrefixes ?? [];
         var next = response.IsTruncated == true ? response.NextContinuationToken : null;
-        return new ListingPage(objects, response.CommonPrefixes ?? [], next);
+        return request.EndBefore is { } end ? EndedBefore(end, objects, prefixes, next) : new ListingPage(objects, prefixes, next);
+    }
+
+    /// <summary>
+    /// S3 has no end for a listing: the rows from <paramref name="end"/> on are dropped here, and
+    /// the listing stops at the first page that reaches it (its rest would be dropped too).
+    /// </summary>
+    private static ListingPage EndedBefore(string end, List<ObjectInfo> objects, List<string> prefixes, string? next)
+    {
+        bool Before(string key) => Utf8Order.Instance.Compare(key, end) < 0;
+        var kept = objects.Where(o => Before(o.Key)).ToList();
+        var keptPrefixes = prefixes.Where(Before).ToList();
+        var reached = kept.Count < objects.Count || keptPrefixes.Count < prefixes.Count;
+        return new ListingPage(kept, keptPrefixes, reached ? null : next);
     }
 
     /// <inheritdoc />

@@ -104,8 +104,9 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
 
     internal async Task<ListingPage> ListContainerAsync(string container, ListRequest request, CancellationToken cancellationToken)
     {
+        var marker = request.ContinuationToken ?? request.StartAfter;
         var query = SwiftPaths.Query(("format", "json"), ("prefix", request.Prefix), ("delimiter", request.Delimiter),
-            ("marker", request.ContinuationToken), ("limit", request.MaxKeys.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ("marker", marker), ("end_marker", request.EndBefore), ("limit", request.MaxKeys.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var response = await _connection.SendAsync(RequestKind.Metadata, "list", $"{container}/{request.Prefix}",
             url => new HttpRequestMessage(HttpMethod.Get, SwiftPaths.Container(url, container, query)), cancellationToken).ConfigureAwait(false);
         await ThrowUnlessSuccessAsync(response, "list", container, Missing.Container, cancellationToken).ConfigureAwait(false);
@@ -116,7 +117,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
         var prefixes = new List<string>();
         foreach (var row in rows)
         {
-            if (row.MarkerName == request.ContinuationToken) continue; // never repeat the marker itself
+            if (row.MarkerName == marker) continue; // never repeat the marker itself
             if (row.Subdir is not null) prefixes.Add(row.Subdir);
             else if (row.Name is not null) objects.Add(row.ToObjectInfo());
         }

@@ -58,6 +58,25 @@ public class MetadataCacheTests
     }
 
     [Fact]
+    public void A_listing_fetched_before_a_change_made_through_the_mount_is_not_kept()
+    {
+        var clock = new ManualClock(Start);
+        using var cache = new MetadataCache(1000, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5), clock);
+        var listing = new DirectoryListing([new DirectoryEntry("f", File)], Start);
+
+        var seen = cache.Changes;
+        Assert.True(cache.SetListingUnlessChanged("a", listing, seen));
+        cache.UpdateListing("b", l => l); // a file created in another folder: the flat listing may have missed it
+        Assert.False(cache.SetListingUnlessChanged("c", listing, seen));
+        Assert.False(cache.TryGetListing("c", out _));
+        cache.Forget("x");
+        cache.InvalidateTree("y");
+        cache.Invalidate("z", "");
+        Assert.Equal(seen + 4, cache.Changes);
+        Assert.True(cache.SetListingUnlessChanged("c", listing, cache.Changes));
+    }
+
+    [Fact]
     public void Invalidate_forgets_the_path_and_its_parent_listing()
     {
         var clock = new ManualClock(Start);

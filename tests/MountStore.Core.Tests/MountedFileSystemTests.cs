@@ -44,32 +44,47 @@ public class MountedFileSystemTests
     }
 
     [Fact]
-    public async Task A_walk_finds_the_next_folders_listed_ahead_and_each_folder_is_listed_once()
+    public async Task A_walk_finds_the_folders_after_its_first_listed_flat_in_four_ranges_and_none_listed_twice()
     {
         for (var i = 0; i < 30; i++)
             await _memory.PutTextAsync($"w/d{i:D2}/f", "x");
-        await using var fs = Mount(listAhead: 8);
+        await _memory.PutTextAsync("w/d07/deep/er/g", "x");
+        await _memory.PutTextAsync("w/d09/", ""); // a marker, as s3fs makes them
+        await using var fs = Mount(listAhead: 128);
         await fs.ListDirectoryAsync("", CancellationToken.None); // so "w" is known without a lookup of its own
 
         await fs.OpenDirectoryAsync("w", CancellationToken.None);
         Assert.True(fs.Cache.TryGetListing("w/d00", out _)); // its first subfolder, before the walk asks
-        await fs.OpenDirectoryAsync("w/d00", CancellationToken.None);
-        for (var i = 1; i <= 8; i++)
-            Assert.True(fs.Cache.TryGetListing($"w/d{i:D2}", out _), $"d{i:D2} listed ahead");
-        Assert.False(fs.Cache.TryGetListing("w/d09", out _)); // eight ahead, no more
-        for (var i = 1; i < 30; i++)
-            await fs.OpenDirectoryAsync($"w/d{i:D2}", CancellationToken.None);
+        Assert.False(fs.Cache.TryGetListing("w/d01", out _)); // opening one folder lists one more, no more
+        await fs.OpenDirectoryAsync("w/d00", CancellationToken.None); // the walk goes down: the rest ahead
+        await WalkAsync(fs, "w");
 
-        Assert.Equal(32, _store.CountOf(StoreCall.List)); // the root, "w" and each folder once: none twice, none skipped
-        Assert.Equal(30, fs.ListedAhead); // every folder of the walk was listed before it was opened
+        // the root, "w", d00, and d01..d29 in four flat ranges: each folder once, none skipped
+        Assert.Equal(3 + 4, _store.CountOf(StoreCall.List));
+        Assert.Equal(0, _store.CountOf(StoreCall.Head));
+        Assert.Equal(1 + 29 + 2, fs.ListedAhead); // d00, d01..d29, and deep, deep/er below d07
+        var deep = await fs.ListDirectoryAsync("w/d07/deep/er", CancellationToken.None);
+        Assert.Equal(["g"], deep.Entries.Select(e => e.Name));
+        Assert.True((await fs.ListDirectoryAsync("w/d09", CancellationToken.None)).HasMarker);
+    }
+
+    /// <summary>Opens every folder under <paramref name="path"/> in listing order, depth first, as find does.</summary>
+    private static async Task<int> WalkAsync(MountedFileSystem fs, string path)
+    {
+        var view = await fs.OpenDirectoryAsync(path, CancellationToken.None);
+        var files = 0;
+        foreach (var entry in (await fs.ListDirectoryAsync(path, CancellationToken.None)).Entries)
+            files += entry.Attributes.IsDirectory ? await WalkAsync(fs, path + "/" + entry.Name) : 1;
+        Assert.NotNull(view);
+        return files;
     }
 
     [Fact]
-    public async Task Listing_ahead_keeps_at_most_its_parallel_limit_in_flight_and_the_walk_still_lists_the_rest()
+    public async Task A_walk_that_opens_a_folder_while_its_flat_listing_runs_waits_for_it_and_ranges_stay_within_the_parallel_limit()
     {
         for (var i = 0; i < 20; i++)
             await _memory.PutTextAsync($"w/d{i:D2}/f", "x");
-        await using var fs = Mount(listAhead: 8);
+        await using var fs = Mount(listAhead: 128);
         await fs.OpenDirectoryAsync("w", CancellationToken.None); // w, and d00 ahead
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = 0;
@@ -80,12 +95,63 @@ public class MountedFileSystemTests
         });
 
         await fs.OpenDirectoryAsync("w/d00", CancellationToken.None);
+        var walk = Task.WhenAll(Enumerable.Range(1, 19).Select(i => fs.OpenDirectoryAsync($"w/d{i:D2}", CancellationToken.None).AsTask()));
+        await Task.Delay(50);
 
-        Assert.Equal(4, Volatile.Read(ref waiting)); // d01..d04; d05..d08 wait for a later open
-        Assert.Equal(5, fs.ListedAhead);
+        Assert.Equal(4, Volatile.Read(ref waiting)); // four ranges; the walk waits for them, asks nothing itself
+        Assert.False(walk.IsCompleted);
         gate.SetResult();
-        for (var i = 1; i < 20; i++)
-            Assert.Equal(1, (await fs.OpenDirectoryAsync($"w/d{i:D2}", CancellationToken.None)).Count);
+        Assert.All(await walk, view => Assert.Equal(1, view.Count));
+        Assert.Equal(4, Volatile.Read(ref waiting));
+    }
+
+    [Fact]
+    public async Task A_change_made_through_the_mount_while_a_flat_listing_runs_is_not_lost()
+    {
+        for (var i = 0; i < 6; i++)
+            await _memory.PutTextAsync($"w/d{i:D2}/f", "x");
+        await using var fs = Mount(listAhead: 128);
+        await fs.OpenDirectoryAsync("w", CancellationToken.None);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = 0;
+        _store.Before(StoreCall.List, () => Interlocked.Increment(ref held) <= 4 ? gate.Task : Task.CompletedTask);
+        await fs.OpenDirectoryAsync("w/d00", CancellationToken.None); // d01..d05 being listed in four ranges, held
+
+        var making = Task.Run(async () =>
+        {
+            await fs.MakeDirectoryAsync("w/d03/new", Convert.ToUInt32("755", 8), CancellationToken.None);
+            await fs.MakeDirectoryAsync("w/d04/new", Convert.ToUInt32("755", 8), CancellationToken.None);
+        });
+        await Task.WhenAny(making, Task.Delay(200));
+        gate.SetResult();
+        await making;
+
+        foreach (var folder in new[] { "w/d03", "w/d04" })
+            Assert.Equal(["f", "new"], (await fs.ListDirectoryAsync(folder, CancellationToken.None)).Entries.Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task A_flat_listing_stops_at_its_name_limit_keeps_the_folders_it_completed_and_the_walk_lists_the_rest()
+    {
+        // 60 folders of 100 files; a cache of 20,000 entries lets a walk pull 4,000 names at a time
+        for (var i = 0; i < 60; i++)
+        {
+            for (var f = 0; f < 100; f++)
+                await _memory.PutTextAsync($"w/d{i:D2}/f{f:D3}", "x");
+        }
+        await using var fs = new MountedFileSystem(_store, new FileSystemOptions { MaxCachedEntries = 20_000, ListingMetadataParallel = 0, ListAheadParallel = 1 },
+            NullLoggerFactory.Instance, _clock);
+        await fs.OpenDirectoryAsync("w", CancellationToken.None);
+        await fs.OpenDirectoryAsync("w/d00", CancellationToken.None);
+        for (var i = 1; i < 60; i++)
+            Assert.Equal(100, (await fs.OpenDirectoryAsync($"w/d{i:D2}", CancellationToken.None)).Count);
+
+        // The first run stops after four pages of 1,000 names: d01..d39 complete, d40 cut. The
+        // walk's next descent starts a run from d40 (or the walk lists d40 itself, if it gets
+        // there first): every folder is listed once.
+        Assert.InRange(fs.ListedAhead, 1 + 58, 1 + 59);
+        // w and its lookup, d00, the four pages of the first run, and two more at most: not 60
+        Assert.InRange(_store.CountOf(StoreCall.List), 9, 10);
     }
 
     [Fact]

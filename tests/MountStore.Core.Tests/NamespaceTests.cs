@@ -33,6 +33,15 @@ public class NamespaceTests
     }
 
     [Fact]
+    public void Files_and_folders_of_a_page_are_merged_in_name_order_so_a_folder_can_be_found_by_its_place()
+    {
+        var entries = Build("d/", [Object("d/b.txt"), Object("d/z"), Object("d/é")], "d/a/", "d/c/");
+        Assert.Equal(["a", "b.txt", "c", "z", "é"], entries.Select(e => e.Name));
+        var listing = new DirectoryListing(entries, MountTime);
+        Assert.Equal(2, listing.IndexOf("c"));
+    }
+
+    [Fact]
     public void The_directory_own_marker_is_not_an_entry_but_marker_objects_of_subfolders_are_folders()
     {
         var builder = new DirectoryListingBuilder("d/", Attributes, NullLogger.Instance);

@@ -66,7 +66,8 @@ public sealed class InMemoryObjectStore : IObjectStore
             foreach (var (key, stored) in _objects)
             {
                 if (!key.StartsWith(request.Prefix, StringComparison.Ordinal)) continue;
-                if (request.ContinuationToken is not null && Utf8Order.Instance.Compare(key, request.ContinuationToken) <= 0) continue;
+                if ((request.ContinuationToken ?? request.StartAfter) is { } after && Utf8Order.Instance.Compare(key, after) <= 0) continue;
+                if (request.EndBefore is { } end && Utf8Order.Instance.Compare(key, end) >= 0) break;
                 string name = key;
                 var isPrefix = false;
                 if (request.Delimiter is { Length: > 0 } d)

@@ -33,6 +33,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private readonly MetadataLoader _metadata;
     private readonly ListingConvergence? _convergence;
     private readonly ListingLookAhead _listAhead;
+    private readonly SubtreeListing _subtrees;
     private readonly DeleteLookAhead? _deleteAhead;
 
     /// <summary>
@@ -70,7 +71,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>(), recentAnswers);
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
-        _listAhead = new ListingLookAhead(folder => ListDirectoryAsync(folder, CancellationToken.None).AsTask(), _listingsInFlight.IsRunning, _cache, options.ListAhead, options.ListAheadParallel, loggers.CreateLogger<ListingLookAhead>());
+        _subtrees = new SubtreeListing(store, _namespace, NewListingBuilder, (path, builder, fetchedAt, seen) => PublishListing(path, builder, fetchedAt, seen), _cache, _clock, loggers.CreateLogger<SubtreeListing>());
+        _listAhead = new ListingLookAhead(folder => ListDirectoryAsync(folder, CancellationToken.None).AsTask(), folder => _listingsInFlight.IsRunning(folder) || _subtrees.IsPending(folder),
+            _cache, _subtrees, options.ListAhead, options.ListAheadParallel, WalkNamesOf(options), loggers.CreateLogger<ListingLookAhead>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
         if (recentAnswers is not null)
             _deleteAhead = new DeleteLookAhead(_metadata.LoadListedAsync, recentAnswers, _namespace.KeyOf, path => _writers.Find(path) is not null, _clock, options.DeleteAhead, options.DeleteAheadParallel, options.DeleteAheadFreshFor);
@@ -266,6 +269,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         {
             if (_cache.TryGetListing(path, out var cached))
                 return cached;
+            // a walk's flat listing under way covers it (null: it could not, list it here)
+            if (_subtrees.Pending(path) is { } pending && await pending.WaitAsync(cancellationToken).ConfigureAwait(false) is { } listedAhead)
+                return listedAhead;
             // One listing per directory at a time: concurrent `ls` and lookups share it. A listing
             // that finished between the look above and this one is not fetched again.
             return await _listingsInFlight.Run(path, () => _cache.TryGetListing(path, out var justListed) ? Task.FromResult(justListed) : FetchListingAsync(path))
@@ -282,11 +288,33 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _convergence?.NoteForegroundWork();
         var fetchedAt = _clock.GetUtcNow();
         var prefix = _namespace.DirectoryPrefixOf(path);
-        var builder = new DirectoryListingBuilder(prefix, _attributes, _logger);
+        var builder = NewListingBuilder(prefix);
         await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
             builder.Add(page);
+        return PublishListing(path, builder, fetchedAt, changesSeen: null)!;
+    }
+
+    private DirectoryListingBuilder NewListingBuilder(string prefix) => new(prefix, _attributes, _logger);
+
+    /// <summary>
+    /// The names a walk may pull into the cache at a time from flat listings: a fifth of the
+    /// cache, so the folders it lists ahead do not push out what the rest of the mount uses.
+    /// </summary>
+    private static int WalkNamesOf(FileSystemOptions options) => Math.Clamp(options.MaxCachedEntries / 5, 1_000, 20_000);
+
+    /// <summary>
+    /// Makes the listing of <paramref name="path"/> the one the mount shows, with the files being
+    /// written in it, and queues its files to converge. With <paramref name="changesSeen"/> (a
+    /// walk's flat listing, fetched over several requests), only if no change was made through
+    /// the mount since; null when one was.
+    /// </summary>
+    private DirectoryListing? PublishListing(string path, DirectoryListingBuilder builder, DateTimeOffset fetchedAt, long? changesSeen)
+    {
         var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
-        _cache.SetListing(path, listing);
+        if (changesSeen is not { } seen)
+            _cache.SetListing(path, listing);
+        else if (!_cache.SetListingUnlessChanged(path, listing, seen))
+            return null;
         _convergence?.NoteForegroundWork();
         _convergence?.Enqueue(path);
         if (builder.OwnMarker is { } marker && path.Length > 0 && !_cache.TryGetLoadedDirectory(path, out _))

@@ -7,50 +7,71 @@ namespace MountStore.Core.Metadata;
 /// Lists ahead the folders a tree walk opens next. `find`, `ls -R`, `du` and `rsync` open a
 /// folder's subfolders one after another in listing order and wait for each LIST in turn, so a
 /// cold walk of 100 folders costs 100 round trips end to end. When a folder is opened for
-/// reading, the next few folders beside it in its parent's listing, and its own first
-/// subfolder, are listed in the background, a few at a time: the walk finds them listed (or
-/// joins the LIST in flight) instead of waiting for each. A folder already listed and fresh is
-/// not asked for again, nor one being listed now (<paramref name="listing"/>), and when every
-/// slot is busy nothing more is started, so a walk never has more than <c>parallel</c> LISTs
-/// ahead of it.
+/// reading, its first subfolder is listed in the background; when the walk then goes down into
+/// a subfolder of a folder it opened, the subtrees of the subfolders after it are listed flat, in
+/// at most <c>parallel</c> ranges side by side (<see cref="SubtreeListing"/>): the walk finds them
+/// listed, or waits for the listing under way, instead of asking for each.
 /// </summary>
-public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool> listing, MetadataCache cache, int ahead, int parallel, ILogger logger)
+/// <remarks>
+/// Only a walk's descent starts the flat listing, so opening one folder (`ls`, a file manager)
+/// costs one LIST ahead at most. At most <c>ahead</c> subfolders are taken at a time and at most
+/// <c>maxNames</c> names listed for them; a folder already listed and fresh, or being listed, is
+/// not asked for again, and the next descent past the ones covered starts the next ranges.
+/// </remarks>
+public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool> listing, MetadataCache cache, SubtreeListing subtrees,
+    int ahead, int parallel, int maxNames, ILogger logger)
 {
+    /// <summary>Folders remembered as opened, to tell a walk's descent from a single `ls`.</summary>
+    private const int OpenedKept = 32;
+
     private readonly SemaphoreSlim _slots = new(Math.Max(parallel, 1), Math.Max(parallel, 1));
+    private readonly string[] _opened = new string[OpenedKept];
+    private int _nextOpened;
     private long _listed;
 
     /// <summary>Folders listed ahead of a walk since the mount started (for tests and statistics).</summary>
-    public long Listed => Interlocked.Read(ref _listed);
+    public long Listed => Interlocked.Read(ref _listed) + subtrees.Listed;
 
     /// <summary>Folder <paramref name="path"/> was opened for reading with <paramref name="listing"/>.</summary>
     public void Opened(string path, DirectoryListing listing)
     {
         if (ahead <= 0)
             return;
+        var parent = PathNames.ParentOf(path);
+        var descending = path.Length > 0 && WasOpened(parent);
+        Remember(path);
         if (listing.Entries.FirstOrDefault(e => e.Attributes.IsDirectory) is { } firstChild)
             Start(PathNames.Join(path, firstChild.Name));
-        var parent = PathNames.ParentOf(path);
-        if (path.Length == 0 || !cache.TryGetListing(parent, out var parentListing))
-            return;
-        var entries = parentListing.Entries;
-        var index = parentListing.IndexOf(PathNames.NameOf(path));
+        if (descending && cache.TryGetListing(parent, out var parentListing))
+            ListSubtreesAfter(parent, parentListing, PathNames.NameOf(path));
+    }
+
+    /// <summary>Lists flat the subtrees of the subfolders that follow <paramref name="name"/> in <paramref name="parent"/>, those not listed yet.</summary>
+    private void ListSubtreesAfter(string parent, DirectoryListing parentListing, string name)
+    {
+        var index = parentListing.IndexOf(name);
         if (index < 0)
             return;
-        var started = 0;
-        for (var next = index + 1; next < entries.Count && started < ahead; next++)
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var entries = parentListing.Entries;
+        for (var next = index + 1; next < entries.Count && wanted.Count < ahead; next++)
         {
-            if (!entries[next].Attributes.IsDirectory)
-                continue;
-            started++;
-            Start(PathNames.Join(parent, entries[next].Name));
+            if (entries[next].Attributes.IsDirectory && !IsKnown(PathNames.Join(parent, entries[next].Name)))
+                wanted.Add(entries[next].Name);
         }
+        if (wanted.Count == 0)
+            return;
+        var ranges = SiblingRanges.Split(entries.Where(e => e.Attributes.IsDirectory).Select(e => e.Name), wanted, parallel);
+        foreach (var range in ranges)
+            subtrees.Start(parent, range.Select(folder => PathNames.Join(parent, folder)).ToList(), maxNames / ranges.Count, _slots);
     }
+
+    private bool IsKnown(string folder) => listing(folder) || cache.TryGetListing(folder, out _);
 
     private void Start(string folder)
     {
-        if (listing(folder) || cache.TryGetListing(folder, out _))
-            return;
-        _ = ListOneAsync(folder);
+        if (!IsKnown(folder))
+            _ = ListOneAsync(folder);
     }
 
     private async Task ListOneAsync(string folder)
@@ -71,5 +92,20 @@ public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool>
         {
             _slots.Release();
         }
+    }
+
+    private void Remember(string path)
+    {
+        lock (_opened)
+        {
+            _opened[_nextOpened] = path;
+            _nextOpened = (_nextOpened + 1) % _opened.Length;
+        }
+    }
+
+    private bool WasOpened(string path)
+    {
+        lock (_opened)
+            return Array.IndexOf(_opened, path) >= 0;
     }
 }

@@ -142,6 +142,32 @@ public sealed class MetadataCache : IDisposable
         Set(ListingKey(path), listing, listing.Entries.Count + 1, _ttl);
 
     /// <summary>
+    /// How many changes made through the mount have touched what is cached (files created or
+    /// replaced, removals, renames). A listing fetched over a longer time (a walk's flat listing)
+    /// is kept only if none came meanwhile (<see cref="SetListingUnlessChanged"/>).
+    /// </summary>
+    public long Changes => Interlocked.Read(ref _changes);
+
+    private long _changes;
+
+    /// <summary>
+    /// Remembers a complete listing unless a change was made through the mount since
+    /// <see cref="Changes"/> was <paramref name="changesSeen"/>: it may have missed that change.
+    /// Checked under the lock changes are applied under, so a change is either seen here or
+    /// applied to this listing afterwards.
+    /// </summary>
+    public bool SetListingUnlessChanged(string path, DirectoryListing listing, long changesSeen)
+    {
+        lock (_listingUpdates)
+        {
+            if (Changes != changesSeen)
+                return false;
+            SetListing(path, listing);
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Applies a change made through the mount to the cached listing of <paramref name="path"/>,
     /// if one is cached; its age is kept, so the store is still asked again after the TTL.
     /// </summary>
@@ -149,6 +175,7 @@ public sealed class MetadataCache : IDisposable
     {
         lock (_listingUpdates)
         {
+            Interlocked.Increment(ref _changes);
             if (_cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null)
                 SetListing(path, change(cached));
         }
@@ -181,6 +208,7 @@ public sealed class MetadataCache : IDisposable
     /// <summary>Forgets the attributes and listing of <paramref name="path"/> alone.</summary>
     public void Forget(string path)
     {
+        Interlocked.Increment(ref _changes); // before: a listing kept after this point is removed below
         _cache.Remove(AttributesKey(path));
         _cache.Remove(ListingKey(path));
         _cache.Remove(MarkerKey(path));
@@ -189,6 +217,7 @@ public sealed class MetadataCache : IDisposable
     /// <summary>Forgets everything known at or below <paramref name="path"/> (a renamed or removed directory).</summary>
     public void InvalidateTree(string path)
     {
+        Interlocked.Increment(ref _changes);
         foreach (var key in _cache.Keys.OfType<string>().ToList())
         {
             var cachedPath = key[2..];
@@ -200,6 +229,7 @@ public sealed class MetadataCache : IDisposable
     /// <summary>Forgets what is known about <paramref name="path"/> and about the listing of its parent.</summary>
     public void Invalidate(string path, string parent)
     {
+        Interlocked.Increment(ref _changes);
         _cache.Remove(AttributesKey(path));
         _cache.Remove(ListingKey(path));
         _cache.Remove(MarkerKey(path));

@@ -15,35 +15,50 @@ namespace MountStore.Core.Namespace;
 public sealed class DirectoryListingBuilder(string prefix, ObjectAttributes attributes, ILogger logger)
 {
     private readonly Dictionary<string, DirectoryEntry> _entries = new(StringComparer.Ordinal);
-    private readonly List<string> _order = [];
 
     /// <summary>The directory's own marker object ("dir/"), when it has one.</summary>
     public ObjectInfo? OwnMarker { get; private set; }
+
+    /// <summary>The folder's own prefix ("" or "photos/2024/").</summary>
+    public string Prefix => prefix;
 
     /// <summary>Adds one page of the listing.</summary>
     public void Add(ListingPage page)
     {
         foreach (var info in page.Objects)
-        {
-            var name = info.Key[prefix.Length..];
-            if (name.Length == 0)
-            {
-                OwnMarker = info;
-                continue;
-            }
-            if (name.EndsWith('/'))
-                AddDirectory(name[..^1], info.Key, info.LastModified);
-            else if (DirectoryMarkers.HasDirectoryContentType(info))
-                AddDirectory(name, info.Key, info.LastModified);
-            else
-                AddFile(name, info);
-        }
+            AddObject(info);
         foreach (var commonPrefix in page.CommonPrefixes)
-            AddDirectory(commonPrefix[prefix.Length..^1], commonPrefix, modified: null);
+            AddCommonPrefix(commonPrefix);
     }
 
-    /// <summary>The entries in the store's order, each name once.</summary>
-    public IReadOnlyList<DirectoryEntry> Build() => _order.Select(name => _entries[name]).ToArray();
+    /// <summary>Adds one object row of the listing (a key under the prefix, rolled up or not).</summary>
+    public void AddObject(ObjectInfo info)
+    {
+        var name = info.Key[prefix.Length..];
+        if (name.Length == 0)
+            OwnMarker = info;
+        else if (name.EndsWith('/'))
+            AddDirectory(name[..^1], info.Key, info.LastModified);
+        else if (DirectoryMarkers.HasDirectoryContentType(info))
+            AddDirectory(name, info.Key, info.LastModified);
+        else
+            AddFile(name, info);
+    }
+
+    /// <summary>Adds one common prefix of the listing ("photos/2024/" under "photos/"), a folder.</summary>
+    public void AddCommonPrefix(string commonPrefix) =>
+        AddDirectory(commonPrefix[prefix.Length..^1], commonPrefix, modified: null);
+
+    /// <summary>
+    /// The entries in name order (UTF-8 bytes, the order a listing keeps), each name once. A page
+    /// gives its objects and its common prefixes apart, so they are merged here.
+    /// </summary>
+    public IReadOnlyList<DirectoryEntry> Build()
+    {
+        var names = _entries.Keys.ToArray();
+        Array.Sort(names, Utf8Order.Instance);
+        return names.Select(name => _entries[name]).ToArray();
+    }
 
     private void AddFile(string name, ObjectInfo info)
     {
@@ -77,11 +92,7 @@ public sealed class DirectoryListingBuilder(string prefix, ObjectAttributes attr
         Remember(name, attributes.Directory(modified));
     }
 
-    private void Remember(string name, NodeAttributes value)
-    {
-        _entries[name] = new DirectoryEntry(name, value);
-        _order.Add(name);
-    }
+    private void Remember(string name, NodeAttributes value) => _entries[name] = new DirectoryEntry(name, value);
 
     private bool IsUsable(string name, string key)
     {

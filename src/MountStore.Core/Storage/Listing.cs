@@ -1,7 +1,14 @@
 namespace MountStore.Core.Storage;
 
-/// <summary>What to list: keys under <see cref="Prefix"/>, rolled up at <see cref="Delimiter"/> when set.</summary>
-public sealed record ListRequest(string Prefix, string? Delimiter = "/", string? ContinuationToken = null, int MaxKeys = 1000);
+/// <summary>
+/// What to list: keys under <see cref="Prefix"/>, rolled up at <see cref="Delimiter"/> when set.
+/// <see cref="StartAfter"/> and <see cref="EndBefore"/> narrow it to the keys strictly between
+/// the two (Swift's <c>marker</c> and <c>end_marker</c>; S3's <c>start-after</c>, and an end the
+/// S3 store applies itself), so one flat listing of a large tree can be split into ranges
+/// fetched side by side. The continuation token, when given, takes the place of StartAfter.
+/// </summary>
+public sealed record ListRequest(string Prefix, string? Delimiter = "/", string? ContinuationToken = null, int MaxKeys = 1000,
+    string? StartAfter = null, string? EndBefore = null);
 
 /// <summary>
 /// One page of a listing. <see cref="ContinuationToken"/> is opaque and null on the last page;

@@ -41,7 +41,8 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
         return copy.ToArray();
     }
 
-    private async Task<(List<string> Objects, List<string> Prefixes, int Pages)> ListEverythingAsync(string prefix, string? delimiter, int pageSize)
+    private async Task<(List<string> Objects, List<string> Prefixes, int Pages)> ListEverythingAsync(string prefix, string? delimiter, int pageSize,
+        string? startAfter = null, string? endBefore = null)
     {
         var objects = new List<string>();
         var prefixes = new List<string>();
@@ -49,7 +50,7 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
         string? token = null;
         do
         {
-            var page = await Store.ListAsync(new ListRequest(prefix, delimiter, token, pageSize), None);
+            var page = await Store.ListAsync(new ListRequest(prefix, delimiter, token, pageSize, startAfter, endBefore), None);
             pages++;
             objects.AddRange(page.Objects.Select(o => o.Key));
             prefixes.AddRange(page.CommonPrefixes);
@@ -169,6 +170,23 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
         Assert.Equal([key], listed.Objects);
         await Store.DeleteAsync(key, None);
         Assert.Null(await Store.HeadAsync(key, None));
+    }
+
+    [Fact]
+    public async Task A_flat_listing_between_two_keys_gives_exactly_the_keys_strictly_between_them_across_pages()
+    {
+        // the bounds a walk uses for folders b..c: after "b", before "c0" ('0' follows '/')
+        var root = Key("");
+        string[] names = ["a/1", "b", "b-x", "b/", "b/1", "b/sub/2", "b0", "c/1", "c/2", "c0", "d/1"];
+        foreach (var n in names) await PutAsync(root + n, [1]);
+
+        var between = await ListEverythingAsync(root, null, 2, startAfter: root + "b", endBefore: root + "c0");
+
+        Assert.Equal(["b-x", "b/", "b/1", "b/sub/2", "b0", "c/1", "c/2"], between.Objects.Select(k => k[root.Length..]));
+        Assert.Empty(between.Prefixes);
+        Assert.True(between.Pages >= 4, $"{between.Pages} pages"); // seven keys, two a page: the bounds held on every page
+        var open = await ListEverythingAsync(root, null, 1000, startAfter: root + "c0");
+        Assert.Equal(["d/1"], open.Objects.Select(k => k[root.Length..]));
     }
 
     [Fact]
