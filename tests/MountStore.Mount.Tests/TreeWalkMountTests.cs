@@ -4,8 +4,8 @@ namespace MountStore.Mount.Tests;
 
 /// <summary>
 /// A tree uploaded by python-swiftclient walked cold by `find` and `du` through a fresh mount:
-/// every file is found, folders are listed ahead of the walk (the status says how many), and no
-/// folder is listed twice for it.
+/// every file and folder is found, through Swift and through S3, and the folders after the
+/// walk's first are listed flat, a few ranges for all of them, not one LIST each.
 /// </summary>
 [Collection(MountCollection.Name)]
 public sealed class TreeWalkMountTests : IAsyncLifetime
@@ -24,10 +24,31 @@ public sealed class TreeWalkMountTests : IAsyncLifetime
                 await WriteAsync(Path.Combine(tree, $"d{d:D2}", $"f{f}.txt"), $"{d}/{f}\n");
         }
         await WriteAsync(Path.Combine(tree, "d05", "sub", "deep.txt"), "deep\n");
+        await WriteAsync(Path.Combine(tree, "d07-x"), "a file between d07/ and d08/ in key order\n");
+        Directory.CreateDirectory(Path.Combine(tree, "d03", "empty")); // swift uploads it as an application/directory object
         // from inside the work folder, so the object names start with "tree/"
         (await ProcessRunner.RunAsync("sh", ["-c", $"cd '{_work}' && swift upload {Container} tree"], LocalSwiftServer.SwiftClientEnvironment))
             .EnsureSuccess("swift upload tree");
+        // an empty folder as s3fs and rclone make it: a 0-byte object named "marked/"
+        (await ProcessRunner.RunAsync("sh", ["-c", $"cd '{_work}' && : > none && swift upload {Container} none --object-name tree/d08/marked/"], LocalSwiftServer.SwiftClientEnvironment))
+            .EnsureSuccess("swift upload tree/d08/marked/");
     }
+
+    /// <summary>Every file and folder below "tree" as uploaded, "d" or "f" and the path.</summary>
+    private IEnumerable<string> Uploaded()
+    {
+        var tree = Path.Combine(_work, "tree");
+        return Directory.EnumerateFileSystemEntries(tree, "*", SearchOption.AllDirectories)
+            .Select(p => (Directory.Exists(p) ? "d " : "f ") + Path.GetRelativePath(tree, p))
+            .Append("d d08/marked")
+            .Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>What `find` shows below <paramref name="top"/>, "d" or "f" and the path.</summary>
+    private static async Task<IEnumerable<string>> FindAsync(string top) =>
+        (await Tools.RunAsync("find", top, "-mindepth", "1", "-printf", "%y %P\n"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Order(StringComparer.Ordinal);
 
     private static async Task WriteAsync(string path, string text)
     {
@@ -42,32 +63,42 @@ public sealed class TreeWalkMountTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_cold_find_sees_every_file_with_folders_listed_ahead_and_none_listed_twice()
+    public async Task A_cold_find_sees_every_file_and_folder_with_the_folders_after_the_first_listed_flat()
     {
         await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment, ["--read-only"]);
         var listsBefore = await mount.SucceededRequestsAsync("list"); // the warm-up's lookup after mounting
 
-        var found = (await Tools.RunAsync("find", Path.Combine(mount.Directory, "tree"), "-type", "f"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => Path.GetRelativePath(mount.Directory, p))
-            .Order(StringComparer.Ordinal);
-        var uploaded = Directory.EnumerateFiles(Path.Combine(_work, "tree"), "*", SearchOption.AllDirectories)
-            .Select(p => Path.GetRelativePath(_work, p))
-            .Order(StringComparer.Ordinal);
-        Assert.Equal(uploaded, found);
+        Assert.Equal(Uploaded(), await FindAsync(Path.Combine(mount.Directory, "tree")));
 
+        // The lookup of "tree", its listing, its first folder listed ahead when it was opened,
+        // and, once find went down into that one, the other 11 folders and every folder below
+        // them in four flat ranges: 7 LISTs for 16 folders.
+        var lists = await mount.SucceededRequestsAsync("list") - listsBefore;
+        Assert.Equal(1 + 1 + 1 + 4, lists);
         var status = await mount.StatusJsonAsync();
         var listedAhead = status.GetProperty("cache").GetProperty("foldersListedAhead").GetInt64();
-        // at most the 13 folders under "tree", each once; how many depends on how fast the server
-        // answers (a folder whose turn comes while every slot is busy is listed by the walk itself)
-        Assert.InRange(listedAhead, 1, Folders + 1);
-        // "tree" and its 13 folders once each, and the one LIST of the lookup of "tree" itself
-        var lists = await mount.SucceededRequestsAsync("list") - listsBefore;
-        Assert.Equal(1 + Folders + 1 + 1, lists);
+        Assert.Equal(Folders + 3, listedAhead); // d00..d11, d03/empty, d05/sub and d08/marked
 
         // the walk again, warm: answered from the listings, no request
         var du = await Tools.RunAsync("du", "-ab", Path.Combine(mount.Directory, "tree"));
         Assert.Contains("deep.txt", du);
         Assert.Equal(lists, await mount.SucceededRequestsAsync("list") - listsBefore);
+    }
+
+    [Fact]
+    public async Task The_same_walk_through_s3_and_through_a_mount_of_the_prefix_sees_the_same_tree()
+    {
+        await using (var s3 = await MountProcess.StartAsync($"s3://{Container}", MountProcess.S3Environment, ["--read-only"]))
+        {
+            var listsBefore = await s3.SucceededRequestsAsync("list");
+            // an S3 listing carries no content type: Swift's folder object "d03/empty" is a
+            // 0-byte file there until its HEAD says otherwise, flat or not
+            var found = (await FindAsync(Path.Combine(s3.Directory, "tree"))).Where(e => !e.EndsWith(" d03/empty", StringComparison.Ordinal));
+            Assert.Equal(Uploaded().Where(e => e != "d d03/empty"), found);
+            Assert.True(await s3.SucceededRequestsAsync("list") - listsBefore < Folders, "the walk listed folder by folder");
+        }
+        // from the mount's own root: its folders' ranges are bounded by keys under the prefix
+        await using var prefix = await MountProcess.StartAsync($"swift://{Container}/tree", MountProcess.SwiftEnvironment, ["--read-only"]);
+        Assert.Equal(Uploaded(), await FindAsync(prefix.Directory));
     }
 }
