@@ -68,6 +68,21 @@ public class MountedFileSystemTests
         Assert.True((await fs.ListDirectoryAsync("w/d09", CancellationToken.None)).HasMarker);
     }
 
+    [Fact]
+    public async Task A_walk_over_a_folder_of_a_thousand_subfolders_lists_them_ahead_in_batches_each_once()
+    {
+        for (var i = 0; i < 1000; i++)
+            await _memory.PutTextAsync($"w/d{i:D4}/f", "x");
+        await using var fs = Mount(listAhead: 128);
+
+        Assert.Equal(1000, await WalkAsync(fs, "w"));
+
+        // a step of the walk looks at the next 128 entries and starts ranges when half of them
+        // are not listed: about 1000 / 64 batches of four ranges, not a LIST per folder
+        Assert.InRange(_store.CountOf(StoreCall.List), 40, 80);
+        Assert.Equal(1000, fs.ListedAhead); // every folder before the walk got there, none twice
+    }
+
     /// <summary>Opens every folder under <paramref name="path"/> in listing order, depth first, as find does.</summary>
     private static async Task<int> WalkAsync(MountedFileSystem fs, string path)
     {

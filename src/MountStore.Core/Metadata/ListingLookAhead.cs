@@ -14,19 +14,27 @@ namespace MountStore.Core.Metadata;
 /// </summary>
 /// <remarks>
 /// Only a walk's descent starts the flat listing, so opening one folder (`ls`, a file manager)
-/// costs one LIST ahead at most. At most <c>ahead</c> subfolders are taken at a time and at most
-/// <c>maxNames</c> names listed for them; a folder already listed and fresh, or being listed, is
-/// not asked for again, and the next descent past the ones covered starts the next ranges.
+/// costs one LIST ahead at most. At most the <c>ahead</c> entries after the folder the walk is in
+/// are looked at, and at most <c>maxNames</c> names listed for them; a folder already listed and
+/// fresh, or being listed, is not asked for again, and a later step of the walk starts the next
+/// ranges. A range's keys may include those of a folder outside the window, sorted among them by
+/// a name with characters before '/': they are skipped, only the wanted folders are built.
 /// </remarks>
 public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool> listing, MetadataCache cache, SubtreeListing subtrees,
     int ahead, int parallel, int maxNames, ILogger logger)
 {
-    /// <summary>Folders remembered as opened, to tell a walk's descent from a single `ls`.</summary>
-    private const int OpenedKept = 32;
+    /// <summary>
+    /// Folders remembered as opened, to tell a walk's descent from a single `ls`, and folders
+    /// remembered as being walked (a descent into one of their subfolders was seen), so a walk
+    /// that comes back up from a deep subtree is still known as one: a walk is rarely more than
+    /// this many folders deep.
+    /// </summary>
+    private const int Kept = 32;
 
     private readonly SemaphoreSlim _slots = new(Math.Max(parallel, 1), Math.Max(parallel, 1));
-    private readonly string[] _opened = new string[OpenedKept];
-    private int _nextOpened;
+    private readonly string[] _opened = new string[Kept];
+    private readonly string[] _walked = new string[Kept];
+    private int _nextOpened, _nextWalked;
     private long _listed;
 
     /// <summary>Folders listed ahead of a walk since the mount started (for tests and statistics).</summary>
@@ -38,30 +46,43 @@ public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool>
         if (ahead <= 0)
             return;
         var parent = PathNames.ParentOf(path);
-        var descending = path.Length > 0 && WasOpened(parent);
-        Remember(path);
+        var descending = path.Length > 0 && (WasIn(_walked, parent) || WasIn(_opened, parent));
+        if (descending && !WasIn(_walked, parent))
+            Remember(_walked, ref _nextWalked, parent);
+        Remember(_opened, ref _nextOpened, path);
         if (listing.Entries.FirstOrDefault(e => e.Attributes.IsDirectory) is { } firstChild)
             Start(PathNames.Join(path, firstChild.Name));
         if (descending && cache.TryGetListing(parent, out var parentListing))
             ListSubtreesAfter(parent, parentListing, PathNames.NameOf(path));
     }
 
-    /// <summary>Lists flat the subtrees of the subfolders that follow <paramref name="name"/> in <paramref name="parent"/>, those not listed yet.</summary>
+    /// <summary>
+    /// Lists flat the subtrees of the subfolders among the <c>ahead</c> entries that follow
+    /// <paramref name="name"/> in <paramref name="parent"/>, those not listed yet: when half of
+    /// them are, or when the walk's next folder is, so a folder of many subfolders is listed in
+    /// batches rather than one folder per step of the walk. Only that window is looked at, so each
+    /// step costs the same in a folder of 100,000 subfolders.
+    /// </summary>
     private void ListSubtreesAfter(string parent, DirectoryListing parentListing, string name)
     {
         var index = parentListing.IndexOf(name);
         if (index < 0)
             return;
-        var wanted = new HashSet<string>(StringComparer.Ordinal);
         var entries = parentListing.Entries;
-        for (var next = index + 1; next < entries.Count && wanted.Count < ahead; next++)
+        var window = new List<string>();
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var nextIsWanted = false;
+        for (var next = index + 1; next < entries.Count && next <= index + ahead; next++)
         {
-            if (entries[next].Attributes.IsDirectory && !IsKnown(PathNames.Join(parent, entries[next].Name)))
-                wanted.Add(entries[next].Name);
+            if (!entries[next].Attributes.IsDirectory)
+                continue;
+            window.Add(entries[next].Name);
+            if (!IsKnown(PathNames.Join(parent, entries[next].Name)) && wanted.Add(entries[next].Name) && window.Count == 1)
+                nextIsWanted = true;
         }
-        if (wanted.Count == 0)
+        if (wanted.Count == 0 || (!nextIsWanted && wanted.Count < Math.Max(ahead / 2, 1)))
             return;
-        var ranges = SiblingRanges.Split(entries.Where(e => e.Attributes.IsDirectory).Select(e => e.Name), wanted, parallel);
+        var ranges = SiblingRanges.Split(window, wanted, parallel);
         foreach (var range in ranges)
             subtrees.Start(parent, range.Select(folder => PathNames.Join(parent, folder)).ToList(), maxNames / ranges.Count, _slots);
     }
@@ -94,18 +115,18 @@ public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool>
         }
     }
 
-    private void Remember(string path)
+    private static void Remember(string[] recent, ref int next, string path)
     {
-        lock (_opened)
+        lock (recent)
         {
-            _opened[_nextOpened] = path;
-            _nextOpened = (_nextOpened + 1) % _opened.Length;
+            recent[next] = path;
+            next = (next + 1) % recent.Length;
         }
     }
 
-    private bool WasOpened(string path)
+    private static bool WasIn(string[] recent, string path)
     {
-        lock (_opened)
-            return Array.IndexOf(_opened, path) >= 0;
+        lock (recent)
+            return Array.IndexOf(recent, path) >= 0;
     }
 }
