@@ -68,7 +68,7 @@ public sealed class PendingJournalTests : IDisposable
     [Fact]
     public void A_small_file_is_recorded_in_its_data_files_attribute_and_a_large_one_in_a_record_file()
     {
-        var journal = new PendingJournal(_folder);
+        using var journal = new PendingJournal(_folder);
         var small = Sealed(journal, "small.txt", TestStores.Pattern(5000), out var smallRecord);
         var large = Sealed(journal, "large.bin", TestStores.Pattern((int)PendingJournal.OneFlushBytes + 1), out var largeRecord);
 
@@ -83,19 +83,20 @@ public sealed class PendingJournalTests : IDisposable
     [Fact]
     public void Without_attributes_every_record_is_a_file_and_loads_the_same()
     {
-        var journal = new PendingJournal(_folder) { UseAttributes = false };
+        using var journal = new PendingJournal(_folder) { UseAttributes = false };
         var id = Sealed(journal, "plain.txt", TestStores.Pattern(300), out var kept);
 
         Assert.Null(kept.Sha256);
         Assert.True(File.Exists(Path.ChangeExtension(journal.DataPath(id), ".json")));
-        Assert.Equal("plain.txt", Assert.Single(new PendingJournal(_folder).Load(out _)).Key);
+        using var again = new PendingJournal(_folder);
+        Assert.Equal("plain.txt", Assert.Single(again.Load(out _)).Key);
     }
 
     [Fact]
     public void Bytes_that_are_not_the_recorded_ones_are_reported_and_kept_never_uploaded()
     {
         // what a crash in the one flush can leave: the record on disk, the bytes not all there
-        var journal = new PendingJournal(_folder);
+        using var journal = new PendingJournal(_folder);
         var id = Sealed(journal, "torn.txt", TestStores.Pattern(4096, seed: 1), out _);
         File.WriteAllBytes(journal.DataPath(id), new byte[4096]);
 
@@ -108,7 +109,7 @@ public sealed class PendingJournalTests : IDisposable
     [Fact]
     public void A_data_file_with_no_record_is_deleted_and_an_uploaded_files_record_goes_with_it()
     {
-        var journal = new PendingJournal(_folder);
+        using var journal = new PendingJournal(_folder);
         var (unsealed, file) = journal.NewFile();
         file.Dispose(); // its close never returned
         var stored = Sealed(journal, "stored.txt", TestStores.Pattern(100), out var record);

@@ -486,7 +486,7 @@ public sealed class WriteBackTests : IDisposable
     public async Task Two_records_under_one_name_upload_the_later_under_it_and_the_earlier_as_a_conflict_copy()
     {
         // what a rename after close that a crash kept from the disk can leave: nothing is dropped
-        var journal = new PendingJournal(Path.Combine(_folder, "cache"));
+        using var journal = new PendingJournal(Path.Combine(_folder, "cache"));
         var earlierAt = new DateTimeOffset(2026, 12, 6, 5, 0, 0, TimeSpan.Zero);
         void Record(byte[] bytes, DateTimeOffset closedAt)
         {

@@ -49,10 +49,14 @@ internal sealed class SpareDataFiles(Func<(string Id, SafeFileHandle File)> crea
         });
     }
 
-    /// <summary>Deletes the spares (made by a mount that stops).</summary>
+    /// <summary>
+    /// Deletes the spares (made by a mount that stops). A refill under way is waited for (it
+    /// stops before its next file), so no spare appears once this returns.
+    /// </summary>
     public void Dispose()
     {
         _disposed = true;
+        SpinWait.SpinUntil(() => Volatile.Read(ref _refilling) == 0, TimeSpan.FromSeconds(5));
         DeleteAll();
     }
 
