@@ -68,15 +68,11 @@ public class SubtreeListingTests
             var splitter = new SubtreeSplitter(prefixes, Builder);
             var completed = new List<DirectoryListingBuilder>();
             var request = new ListRequest(root, null, null, pageSize, prefixes[0][..^1], prefixes[^1][..^1] + "0");
-            string? token = null;
-            do
+            await foreach (var page in store.ListAllAsync(request))
             {
-                var page = await store.ListAsync(request with { ContinuationToken = token }, CancellationToken.None);
                 foreach (var info in page.Objects)
                     splitter.Add(info, completed);
-                token = page.ContinuationToken;
             }
-            while (token is not null);
             splitter.End(cut: false, completed);
             foreach (var builder in completed)
                 Assert.True(built.TryAdd(builder.Prefix, Describe(builder)), $"{builder.Prefix} built twice");

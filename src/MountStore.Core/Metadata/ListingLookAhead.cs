@@ -87,7 +87,7 @@ public sealed class ListingLookAhead(Func<string, Task> list, Func<string, bool>
             subtrees.Start(parent, range.Select(folder => PathNames.Join(parent, folder)).ToList(), maxNames / ranges.Count, _slots);
     }
 
-    private bool IsKnown(string folder) => listing(folder) || cache.TryGetListing(folder, out _);
+    private bool IsKnown(string folder) => listing(folder) || cache.HasListing(folder);
 
     private void Start(string folder)
     {

@@ -114,16 +114,21 @@ public sealed class MetadataCache : IDisposable
     /// <summary>A fresh complete listing of the directory at <paramref name="path"/>.</summary>
     public bool TryGetListing(string path, out DirectoryListing listing)
     {
-        if (_cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null && IsFresh(cached.FetchedAt, _ttl))
-        {
-            listing = cached;
-            Interlocked.Increment(ref _hits);
-            return true;
-        }
-        listing = null!;
-        Interlocked.Increment(ref _misses);
-        return false;
+        var found = FreshListing(path);
+        Interlocked.Increment(ref found is null ? ref _misses : ref _hits);
+        listing = found!;
+        return found is not null;
     }
+
+    /// <summary>
+    /// True when a fresh listing of <paramref name="path"/> is cached. Not counted as a hit or a
+    /// miss: the walk's look-ahead asks this of up to 128 folders a step, and would drown the
+    /// lookups the statistics are about.
+    /// </summary>
+    public bool HasListing(string path) => FreshListing(path) is not null;
+
+    private DirectoryListing? FreshListing(string path) =>
+        _cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null && IsFresh(cached.FetchedAt, _ttl) ? cached : null;
 
     /// <summary>The listing of <paramref name="path"/> last fetched, however old (not counted as a hit or miss).</summary>
     public bool TryGetAnyListing(string path, out DirectoryListing listing)

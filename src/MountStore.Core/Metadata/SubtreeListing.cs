@@ -72,18 +72,19 @@ public sealed class SubtreeListing(
             // after "p/a" and before "p/z0": every key under "p/a/" .. "p/z/" ('0' follows '/')
             var request = new ListRequest(names.DirectoryPrefixOf(parent), Delimiter: null, StartAfter: prefixes[0][..^1], EndBefore: prefixes[^1][..^1] + "0");
             var seen = 0;
-            string? token = null;
-            do
+            var cut = false;
+            await foreach (var page in store.ListAllAsync(request).ConfigureAwait(false))
             {
-                var page = await store.ListAsync(request with { ContinuationToken = token }, CancellationToken.None).ConfigureAwait(false);
                 foreach (var info in page.Objects)
                     splitter.Add(info, completed);
                 seen += page.Objects.Count;
-                token = page.ContinuationToken;
                 Publish(completed, fetchedAt, changesSeen, mine);
+                if (seen >= maxNames && page.ContinuationToken is not null)
+                {
+                    cut = true;
+                    break;
+                }
             }
-            while (token is not null && seen < maxNames);
-            var cut = token is not null;
             splitter.End(cut, completed);
             Publish(completed, fetchedAt, changesSeen, mine);
             if (cut)

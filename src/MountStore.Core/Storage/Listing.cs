@@ -23,14 +23,18 @@ public sealed record ListingPage(
 public static class ObjectStoreListing
 {
     /// <summary>All pages of a listing, fetched one after another as the caller consumes them.</summary>
+    public static IAsyncEnumerable<ListingPage> ListAllAsync(this IObjectStore store, string prefix, string? delimiter, CancellationToken cancellationToken = default) =>
+        store.ListAllAsync(new ListRequest(prefix, delimiter), cancellationToken);
+
+    /// <summary>All pages of <paramref name="request"/>, fetched one after another as the caller consumes them.</summary>
     public static async IAsyncEnumerable<ListingPage> ListAllAsync(
-        this IObjectStore store, string prefix, string? delimiter,
+        this IObjectStore store, ListRequest request,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? token = null;
         do
         {
-            var page = await store.ListAsync(new ListRequest(prefix, delimiter, token), cancellationToken).ConfigureAwait(false);
+            var page = await store.ListAsync(request with { ContinuationToken = token }, cancellationToken).ConfigureAwait(false);
             yield return page;
             token = page.ContinuationToken;
         }
