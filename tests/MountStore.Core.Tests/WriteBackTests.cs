@@ -272,6 +272,28 @@ public sealed class WriteBackTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upload_taken_over_by_a_truncating_open_does_not_send_the_bytes_of_the_file_open_again()
+    {
+        // The upload waits for a lull in closes. Meanwhile an O_TRUNC open commits the closed
+        // version itself and the file is written again, still open: when the upload's turn
+        // comes it owes nothing, and the half-written file must not reach the store.
+        await using var fs = Mount(uploadDelay: TimeSpan.Zero, closeLull: TimeSpan.FromMilliseconds(500));
+        var first = TestStores.Pattern(MiB, seed: 1);
+        var second = TestStores.Pattern(4096, seed: 2);
+        await WriteFileAsync(fs, "draft.txt", first);
+        await Task.Delay(TimeSpan.FromMilliseconds(150)); // the upload has begun, and waits for the lull
+        var opened = await fs.OpenAsync("draft.txt", new OpenIntent(false, true, true), CancellationToken.None);
+        await fs.WriteAsync(opened.Handle, 0, second, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // past the lull and the foreground yield: the upload's turn has come
+        Assert.Equal(first, await _memory.ReadAllBytesAsync("draft.txt"));
+        Assert.Equal(1, _store.CountOf(StoreCall.Put));
+        await fs.FlushAsync(opened.Handle, CancellationToken.None);
+        await fs.ReleaseAsync(opened.Handle);
+        await DrainAsync(fs);
+        Assert.Equal(second, await _memory.ReadAllBytesAsync("draft.txt"));
+    }
+
+    [Fact]
     public async Task Fsync_returns_once_the_object_is_in_the_store()
     {
         await using var fs = Mount();

@@ -167,7 +167,16 @@ public sealed partial class MountedFileSystem
             _logger.LogInformation("{Count} files closed before the last mount stopped ({Bytes} bytes) were not uploaded yet: uploading them now, before anything else touches them", records.Count, records.Sum(r => r.Length));
     }
 
-    private async Task CommitAsync(FileWriter writer, CancellationToken cancellationToken)
+    private Task CommitAsync(FileWriter writer, CancellationToken cancellationToken) => CommitAsync(writer, onlySealed: false, cancellationToken);
+
+    /// <summary>
+    /// Write-back's upload: commits the version the last close sealed, and nothing when a
+    /// foreground commit (an O_TRUNC open, a write, an fsync) took it over meanwhile.
+    /// </summary>
+    private Task<bool> CommitSealedAsync(FileWriter writer, CancellationToken cancellationToken) => CommitAsync(writer, onlySealed: true, cancellationToken);
+
+    /// <summary>Commits <paramref name="writer"/> and shows the stored object; false when there was nothing to store.</summary>
+    private async Task<bool> CommitAsync(FileWriter writer, bool onlySealed, CancellationToken cancellationToken)
     {
         ObjectInfo? info;
         IDisposable keyLock;
@@ -182,7 +191,7 @@ public sealed partial class MountedFileSystem
         }
         using (keyLock)
         {
-            if (!writer.IsDiscarded && writer.IsDirty)
+            if (!writer.IsDiscarded && writer.IsDirty && (!onlySealed || writer.IsSealed))
             {
                 await PreserveUnlinkedAsync(writer.Key, cancellationToken).ConfigureAwait(false);
                 // the object still under the key is a file this mount unlinked: replacing it is no conflict
@@ -191,7 +200,7 @@ public sealed partial class MountedFileSystem
             }
             try
             {
-                info = await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+                info = await writer.CommitAsync(cancellationToken, onlySealed).ConfigureAwait(false);
             }
             catch (ConflictCopyException conflict)
             {
@@ -209,7 +218,7 @@ public sealed partial class MountedFileSystem
             }
         }
         if (info is null)
-            return;
+            return false;
         var path = _namespace.PathOf(info.Key);
         var attributes = _attributes.File(info, metadataLoaded: true);
         // A write response's date is rounded up to the second on Swift, ahead of the clock; the
@@ -220,6 +229,7 @@ public sealed partial class MountedFileSystem
         _cache.SetAttributes(path, attributes, _clock.GetUtcNow());
         ShowInParent(path, attributes);
         _logger.LogDebug("Stored '{Path}': {Bytes} bytes", path, info.Size);
+        return true;
     }
 
     /// <summary>Changes size, mode, owner or mtime of <paramref name="path"/> (setattr), through the open writer if there is one.</summary>

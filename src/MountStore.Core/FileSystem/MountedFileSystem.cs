@@ -91,7 +91,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             if (options.WriteBack is { } writeBack)
             {
                 _folderChanges = new FolderChanges(WriteMarkerLaterAsync, writeBack, loggers.CreateLogger<FolderChanges>());
-                _writeBack = new WriteBackQueue(writeBack, CommitAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, _foreground, loggers.CreateLogger<WriteBackQueue>());
+                _writeBack = new WriteBackQueue(writeBack, CommitSealedAsync, HasApplicationHandles, _writers.Hold, LeaveWriterAsync, _foreground, loggers.CreateLogger<WriteBackQueue>());
                 RecoverPendingUploads(pending!);
             }
         }

@@ -17,7 +17,7 @@ namespace MountStore.Core.WriteBack;
 public sealed class WriteBackQueue : IAsyncDisposable
 {
     private readonly WriteBackOptions _options;
-    private readonly Func<FileWriter, CancellationToken, Task> _commit;
+    private readonly Func<FileWriter, CancellationToken, Task<bool>> _commit;
     private readonly Func<FileWriter, bool> _hasApplicationHandles;
     private readonly Func<FileWriter, bool> _hold;
     private readonly Func<FileWriter, ValueTask> _leave;
@@ -51,12 +51,12 @@ public sealed class WriteBackQueue : IAsyncDisposable
         public string? FailedFor { get; set; }
     }
 
-    /// <param name="commit">uploads a writer, as a flush would (the mount's caches follow)</param>
+    /// <param name="commit">uploads a writer's sealed version, as a flush would (the mount's caches follow); false when a foreground commit took it over</param>
     /// <param name="hasApplicationHandles">true while an application has the writer's file open</param>
     /// <param name="hold">takes one more handle on the writer, so it stays while pending; false when it is gone</param>
     /// <param name="leave">gives that handle back</param>
     /// <param name="foreground">the requests applications wait on, which an upload lets go first</param>
-    public WriteBackQueue(WriteBackOptions options, Func<FileWriter, CancellationToken, Task> commit, Func<FileWriter, bool> hasApplicationHandles,
+    public WriteBackQueue(WriteBackOptions options, Func<FileWriter, CancellationToken, Task<bool>> commit, Func<FileWriter, bool> hasApplicationHandles,
         Func<FileWriter, bool> hold, Func<FileWriter, ValueTask> leave, ForegroundRequests foreground, ILogger logger)
     {
         _foreground = foreground;
@@ -265,8 +265,8 @@ public sealed class WriteBackQueue : IAsyncDisposable
             await WaitForCloseLullAsync(entry).ConfigureAwait(false);
             if (!_hurry.IsCancellationRequested) // unmounting: nobody is waiting on anything else
                 await _foreground.WaitForQuietAsync(_options.ForegroundYield, _stopping.Token).ConfigureAwait(false);
-            await _commit(writer, _stopping.Token).ConfigureAwait(false);
-            Interlocked.Increment(ref _uploaded);
+            if (await _commit(writer, _stopping.Token).ConfigureAwait(false))
+                Interlocked.Increment(ref _uploaded);
             await SettledAsync(writer).ConfigureAwait(false);
         }
         catch (Exception e) when (_stopping.IsCancellationRequested && e is OperationCanceledException)

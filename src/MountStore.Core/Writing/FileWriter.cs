@@ -424,16 +424,18 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>
     /// Puts what was written into the store, verified, and returns the stored object; null when
     /// nothing changed. On failure nothing is committed, uploaded parts are removed, and the
-    /// object's previous version is untouched.
+    /// object's previous version is untouched. With <paramref name="onlySealed"/> (write-back's
+    /// upload) it commits only the version a close sealed: when that was committed meanwhile
+    /// and the file changed again, the new bytes are an open file's, not the upload's to send.
     /// </summary>
-    public async Task<ObjectInfo?> CommitAsync(CancellationToken cancellationToken)
+    public async Task<ObjectInfo?> CommitAsync(CancellationToken cancellationToken, bool onlySealed = false)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_conflict is { } lost)
                 throw lost;
-            if (!_dirty || IsDiscarded)
+            if (!_dirty || IsDiscarded || (onlySealed && Sealed is null))
                 return null;
             if (_failedWrite is { } failed)
                 throw new IOException($"a write to '{Key}' failed earlier ({failed.Message}); the file was not stored, its previous version is unchanged", failed);
