@@ -11,9 +11,10 @@ namespace MountStore.Swift;
 /// <summary>
 /// A Static Large Object in the making. Segments go to <c>&lt;container&gt;_segments</c> under
 /// <c>&lt;key&gt;/slo/&lt;timestamp&gt;/&lt;upload id&gt;/&lt;part&gt;</c> (python-swiftclient's
-/// layout, plus an id so two uploads of one key never share segments). Each segment is sent with
-/// its MD5 so Swift verifies it; the manifest lists every segment's ETag and size so Swift checks
-/// the set again before the object appears.
+/// layout, plus an id so two uploads of one key never share segments). Each segment is hashed as
+/// it is sent and checked against the ETag Swift answers with (a segment that differs fails the
+/// upload, whose abort deletes it); the manifest lists every segment's ETag and size so Swift checks the
+/// set again before the object appears.
 /// </summary>
 internal sealed class SwiftSegmentedUpload : ISegmentedUpload
 {
@@ -53,21 +54,18 @@ internal sealed class SwiftSegmentedUpload : ISegmentedUpload
         if (data.Length == 0)
             throw new ObjectStoreException($"upload part {partNumber}", Key, null, "a segment cannot be empty");
 
-        var md5 = ETags.Md5Hex(data.Span);
         var name = SegmentName(partNumber);
         var operation = $"upload part {partNumber}";
+        Md5MemoryContent? content = null;
         using var response = await _store.Connection.SendAsync(RequestKind.Data, operation, Key, url =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _store.SegmentContainer, name))
-            {
-                Content = new ReadOnlyMemoryContent(data),
-            };
-            // Swift checks the body against this and answers 422 when they differ
-            request.Headers.TryAddWithoutValidation("ETag", md5);
-            return request;
+            content = new Md5MemoryContent(data);
+            return new HttpRequestMessage(HttpMethod.Put, SwiftPaths.Object(url, _store.SegmentContainer, name)) { Content = content };
         }, cancellationToken).ConfigureAwait(false);
         await _store.ThrowUnlessSuccessAsync(response, operation, Key, SwiftObjectStore.Missing.Container, cancellationToken).ConfigureAwait(false);
         var stored = SwiftHttp.ETag(response);
+        var md5 = content!.SentMd5 ?? throw new IntegrityException(operation, Key, "the server answered before the segment was sent whole");
+        // a segment that differs is never named by a manifest; the failed upload's abort deletes it
         if (stored != md5)
             throw new IntegrityException(operation, Key, $"segment stored with MD5 {stored}, we sent {md5}");
         return new UploadedPart(partNumber, data.Length, md5);

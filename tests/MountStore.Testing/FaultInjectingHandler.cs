@@ -13,6 +13,7 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _hangs = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _lostAnswers = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _spoiledTokens = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _damagedBodies = [];
     private int _injected;
     private int _sent;
 
@@ -50,6 +51,16 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     public void SpoilTokenOfNext(Func<HttpRequestMessage, bool> match, int times)
     {
         lock (_faults) _spoiledTokens.Add((match, times));
+    }
+
+    /// <summary>
+    /// The next <paramref name="times"/> requests that match reach the server with one byte of
+    /// their body changed, as a transfer damaged on the way would: the sender read and hashed
+    /// the right bytes, the server receives others.
+    /// </summary>
+    public void DamageBodyOfNext(Func<HttpRequestMessage, bool> match, int times)
+    {
+        lock (_faults) _damagedBodies.Add((match, times));
     }
 
     /// <summary>The next <paramref name="times"/> requests that match never get an answer (until cancelled).</summary>
@@ -94,6 +105,16 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
             Interlocked.Increment(ref _injected);
             request.Headers.Remove("X-Auth-Token");
             request.Headers.TryAddWithoutValidation("X-Auth-Token", "AUTH_tk" + new string('0', 32));
+        }
+        if (request.Content is { } body && TakeOne(_damagedBodies, request))
+        {
+            Interlocked.Increment(ref _injected);
+            var bytes = await body.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            bytes[bytes.Length / 2] ^= 0x5a;
+            var damaged = new ByteArrayContent(bytes);
+            foreach (var header in body.Headers)
+                damaged.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            request.Content = damaged;
         }
         Interlocked.Increment(ref _sent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
