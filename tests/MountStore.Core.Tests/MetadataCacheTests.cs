@@ -57,23 +57,64 @@ public class MetadataCacheTests
         Assert.False(cache.TryGetListing("big", out _));
     }
 
+    private static string[] Names(DirectoryListing listing) => listing.Entries.Select(e => e.Name).ToArray();
+
     [Fact]
-    public void A_listing_fetched_before_a_change_made_through_the_mount_is_not_kept()
+    public void A_listing_fetched_while_files_were_made_and_removed_in_its_folder_is_kept_with_those_changes()
     {
         var clock = new ManualClock(Start);
         using var cache = new MetadataCache(1000, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5), clock);
-        var listing = new DirectoryListing([new DirectoryEntry("f", File)], Start);
+        var fetched = new DirectoryListing([new DirectoryEntry("a", File), new DirectoryEntry("old", File)], Start);
+
+        var seen = cache.Changes; // the fetch begins
+        cache.UpdateListing("d", l => l.With(new DirectoryEntry("new", File))); // created through the mount meanwhile
+        cache.UpdateListing("d", l => l.Without("old"));
+        cache.UpdateListing("other", l => l.With(new DirectoryEntry("elsewhere", File)));
+        cache.Forget("d/a"); // a file of the folder forgotten: not the folder's listing
+
+        Assert.Equal(["a", "new"], Names(cache.SetFetchedListing("d", fetched, seen)!));
+        Assert.True(cache.TryGetListing("d", out var kept));
+        Assert.Equal(["a", "new"], Names(kept));
+        // a fetch that began after the changes replays none of them
+        Assert.Equal(["a", "old"], Names(cache.SetFetchedListing("d", fetched, cache.Changes)!));
+    }
+
+    [Fact]
+    public void A_listing_fetched_while_its_folder_was_forgotten_is_not_kept()
+    {
+        var clock = new ManualClock(Start);
+        using var cache = new MetadataCache(1000, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5), clock);
+        var fetched = new DirectoryListing([new DirectoryEntry("f", File)], Start);
 
         var seen = cache.Changes;
-        Assert.True(cache.SetListingUnlessChanged("a", listing, seen));
-        cache.UpdateListing("b", l => l); // a file created in another folder: the flat listing may have missed it
-        Assert.False(cache.SetListingUnlessChanged("c", listing, seen));
-        Assert.False(cache.TryGetListing("c", out _));
         cache.Forget("x");
-        cache.InvalidateTree("y");
-        cache.Invalidate("z", "");
-        Assert.Equal(seen + 4, cache.Changes);
-        Assert.True(cache.SetListingUnlessChanged("c", listing, cache.Changes));
+        cache.InvalidateTree("t");
+        cache.Invalidate("p/file", "p");
+        Assert.Equal(seen + 3, cache.Changes);
+
+        foreach (var folder in new[] { "x", "t", "t/below", "p/file", "p" })
+        {
+            Assert.Null(cache.SetFetchedListing(folder, fetched, seen));
+            Assert.False(cache.TryGetListing(folder, out _));
+        }
+        Assert.NotNull(cache.SetFetchedListing("tx", fetched, seen)); // not below "t"
+        Assert.NotNull(cache.SetFetchedListing("x", fetched, cache.Changes));
+        cache.InvalidateTree("");
+        Assert.Null(cache.SetFetchedListing("any/where", fetched, seen));
+    }
+
+    [Fact]
+    public void The_changes_kept_for_listings_under_way_are_bounded_and_a_fetch_older_than_all_of_them_is_not_kept()
+    {
+        var clock = new ManualClock(Start);
+        using var cache = new MetadataCache(1000, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5), clock);
+        var fetched = new DirectoryListing([new DirectoryEntry("f", File)], Start);
+        var seen = cache.Changes;
+        for (var i = 0; i < RecentListingChanges.Capacity + 1; i++)
+            cache.UpdateListing("busy", l => l);
+
+        Assert.NotNull(cache.SetFetchedListing("quiet", fetched, seen + 2)); // every change after it is still kept
+        Assert.Null(cache.SetFetchedListing("quiet", fetched, seen)); // the first change after it was pushed out
     }
 
     [Fact]

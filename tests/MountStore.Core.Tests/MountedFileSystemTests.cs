@@ -146,6 +146,38 @@ public class MountedFileSystemTests
     }
 
     [Fact]
+    public async Task A_file_made_and_one_removed_through_the_mount_while_its_folder_is_being_listed_are_shown_and_kept_so()
+    {
+        await _memory.PutTextAsync("d/old.txt", "x");
+        await _memory.PutTextAsync("d/keep.txt", "x");
+        await using var fs = Mount();
+        await fs.ListDirectoryAsync("", CancellationToken.None);
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // the server answers the LIST before the changes below, and the answer lands after them
+        _store.HoldListAnswers(() =>
+        {
+            answered.TrySetResult();
+            return gate.Task;
+        });
+        var listing = fs.ListDirectoryAsync("d", CancellationToken.None).AsTask();
+        await answered.Task;
+        _store.HoldListAnswers(null);
+
+        var created = await fs.CreateAsync("d/new.txt", Convert.ToUInt32("644", 8), OpenIntent.WriteOnly, CancellationToken.None);
+        await fs.WriteAsync(created.Handle, 0, "hello"u8.ToArray(), CancellationToken.None);
+        await fs.FlushAsync(created.Handle, CancellationToken.None);
+        await fs.ReleaseAsync(created.Handle);
+        await fs.UnlinkAsync("d/old.txt", CancellationToken.None);
+        gate.SetResult();
+
+        Assert.Equal(["keep.txt", "new.txt"], (await listing).Entries.Select(e => e.Name));
+        var lists = _store.CountOf(StoreCall.List);
+        Assert.Equal(["keep.txt", "new.txt"], (await fs.ListDirectoryAsync("d", CancellationToken.None)).Entries.Select(e => e.Name));
+        Assert.Equal(lists, _store.CountOf(StoreCall.List)); // kept, with both changes
+    }
+
+    [Fact]
     public async Task A_flat_listing_stops_at_its_name_limit_keeps_the_folders_it_completed_and_the_walk_lists_the_rest()
     {
         // 60 folders of 100 files; a cache of 20,000 entries lets a walk pull 4,000 names at a time

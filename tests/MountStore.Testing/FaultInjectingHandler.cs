@@ -14,6 +14,9 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _lostAnswers = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _spoiledTokens = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, int Times)> _damagedBodies = [];
+    private volatile HeldAnswers? _heldAnswers;
+
+    private sealed record HeldAnswers(Func<HttpRequestMessage, bool> Match, Func<Task> Until);
     private int _injected;
     private int _sent;
 
@@ -62,6 +65,14 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
     {
         lock (_faults) _damagedBodies.Add((match, times));
     }
+
+    /// <summary>
+    /// Requests that match reach the server and are answered, but the answer is handed back only
+    /// when the task <paramref name="until"/> gives completes: an answer that left the server
+    /// before whatever the test does meanwhile, and lands after it. Null matches nothing again.
+    /// </summary>
+    public void HoldAnswersOf(Func<HttpRequestMessage, bool>? match, Func<Task>? until = null) =>
+        _heldAnswers = match is null ? null : new HeldAnswers(match, until ?? (() => Task.CompletedTask));
 
     /// <summary>The next <paramref name="times"/> requests that match never get an answer (until cancelled).</summary>
     public void HangNext(Func<HttpRequestMessage, bool> match, int times)
@@ -118,6 +129,11 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
         }
         Interlocked.Increment(ref _sent);
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (_heldAnswers is { } held && held.Match(request))
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false); // the server's answer is complete
+            await held.Until().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         if (!TakeOne(_lostAnswers, request)) return response;
         response.Dispose();
         Interlocked.Increment(ref _injected);

@@ -46,6 +46,19 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     public FaultInjectingObjectStore Before(StoreCall call, Func<Task> waitFor) =>
         Add(new Rule(call, _ => true, null, TimeSpan.Zero, waitFor));
 
+    /// <summary>
+    /// Makes every LIST, once the store has answered it, wait for the task <paramref name="waitFor"/>
+    /// gives before the answer is handed back: an answer that left the server before changes
+    /// made meanwhile, and lands after them. Null removes it.
+    /// </summary>
+    public FaultInjectingObjectStore HoldListAnswers(Func<Task>? waitFor)
+    {
+        _holdListAnswers = waitFor;
+        return this;
+    }
+
+    private volatile Func<Task>? _holdListAnswers;
+
     /// <summary>Breaks every GET body after <paramref name="bytes"/> bytes, as a reset connection does.</summary>
     public FaultInjectingObjectStore ResetGetStreamsAfter(long bytes)
     {
@@ -100,7 +113,10 @@ public sealed class FaultInjectingObjectStore(IObjectStore inner) : IObjectStore
     public async Task<ListingPage> ListAsync(ListRequest request, CancellationToken cancellationToken)
     {
         await Enter(StoreCall.List, cancellationToken).ConfigureAwait(false);
-        return await inner.ListAsync(request, cancellationToken).ConfigureAwait(false);
+        var page = await inner.ListAsync(request, cancellationToken).ConfigureAwait(false);
+        if (_holdListAnswers is { } hold)
+            await hold().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return page;
     }
 
     /// <inheritdoc />

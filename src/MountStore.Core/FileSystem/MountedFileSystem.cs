@@ -71,7 +71,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>(), recentAnswers);
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
-        _subtrees = new SubtreeListing(store, _namespace, NewListingBuilder, (path, builder, fetchedAt, seen) => PublishListing(path, builder, fetchedAt, seen), _cache, _clock, loggers.CreateLogger<SubtreeListing>());
+        _subtrees = new SubtreeListing(store, _namespace, NewListingBuilder, (path, builder, fetchedAt, seen) => PublishListing(path, FetchedListing(path, builder, fetchedAt), builder.OwnMarker, fetchedAt, seen), _cache, _clock, loggers.CreateLogger<SubtreeListing>());
         _listAhead = new ListingLookAhead(folder => ListDirectoryAsync(folder, CancellationToken.None).AsTask(), folder => _listingsInFlight.IsRunning(folder) || _subtrees.IsPending(folder),
             _cache, _subtrees, options.ListAhead, options.ListAheadParallel, WalkNamesOf(options), loggers.CreateLogger<ListingLookAhead>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
@@ -286,15 +286,22 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private async Task<DirectoryListing> FetchListingAsync(string path)
     {
         _convergence?.NoteForegroundWork();
+        var changesSeen = _cache.Changes;
         var fetchedAt = _clock.GetUtcNow();
         var prefix = _namespace.DirectoryPrefixOf(path);
         var builder = NewListingBuilder(prefix);
         await foreach (var page in _store.ListAllAsync(prefix, "/", CancellationToken.None).ConfigureAwait(false))
             builder.Add(page);
-        return PublishListing(path, builder, fetchedAt, changesSeen: null)!;
+        var fetched = FetchedListing(path, builder, fetchedAt);
+        // a listing the changes made meanwhile cannot be replayed on is shown as fetched, not kept
+        return PublishListing(path, fetched, builder.OwnMarker, fetchedAt, changesSeen) ?? fetched;
     }
 
     private DirectoryListingBuilder NewListingBuilder(string prefix) => new(prefix, _attributes, _logger);
+
+    /// <summary>What the store listed, with the files being written there.</summary>
+    private DirectoryListing FetchedListing(string path, DirectoryListingBuilder builder, DateTimeOffset fetchedAt) =>
+        WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
 
     /// <summary>
     /// The names a walk may pull into the cache at a time from flat listings: a fifth of the
@@ -303,21 +310,18 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     private static int WalkNamesOf(FileSystemOptions options) => Math.Clamp(options.MaxCachedEntries / 5, 1_000, 20_000);
 
     /// <summary>
-    /// Makes the listing of <paramref name="path"/> the one the mount shows, with the files being
-    /// written in it, and queues its files to converge. With <paramref name="changesSeen"/> (a
-    /// walk's flat listing, fetched over several requests), only if no change was made through
-    /// the mount since; null when one was.
+    /// Makes the listing of <paramref name="path"/> as fetched (with the files being written in
+    /// it) the one the mount shows, with the changes made through the mount since the fetch began
+    /// (<paramref name="changesSeen"/>), and queues its files to converge. Null when those
+    /// changes cannot be replayed on it (see <see cref="MetadataCache.SetFetchedListing"/>).
     /// </summary>
-    private DirectoryListing? PublishListing(string path, DirectoryListingBuilder builder, DateTimeOffset fetchedAt, long? changesSeen)
+    private DirectoryListing? PublishListing(string path, DirectoryListing fetched, ObjectInfo? ownMarker, DateTimeOffset fetchedAt, long changesSeen)
     {
-        var listing = WithOpenWriters(path, new DirectoryListing(builder.Build(), fetchedAt, builder.OwnMarker is not null));
-        if (changesSeen is not { } seen)
-            _cache.SetListing(path, listing);
-        else if (!_cache.SetListingUnlessChanged(path, listing, seen))
+        if (_cache.SetFetchedListing(path, fetched, changesSeen) is not { } listing)
             return null;
         _convergence?.NoteForegroundWork();
         _convergence?.Enqueue(path);
-        if (builder.OwnMarker is { } marker && path.Length > 0 && !_cache.TryGetLoadedDirectory(path, out _))
+        if (ownMarker is { } marker && path.Length > 0 && !_cache.TryGetLoadedDirectory(path, out _))
             _cache.SetAttributes(path, _attributes.Directory(marker.LastModified), fetchedAt);
         return listing;
     }

@@ -148,41 +148,57 @@ public sealed class MetadataCache : IDisposable
 
     /// <summary>
     /// How many changes made through the mount have touched what is cached (files created or
-    /// replaced, removals, renames). A listing fetched over a longer time (a walk's flat listing)
-    /// is kept only if none came meanwhile (<see cref="SetListingUnlessChanged"/>).
+    /// replaced, removals, renames). A fetch notes it when it begins, and
+    /// <see cref="SetFetchedListing"/> brings the listing up to date with the changes after.
     /// </summary>
     public long Changes => Interlocked.Read(ref _changes);
 
     private long _changes;
+    private readonly RecentListingChanges _recent = new();
 
     /// <summary>
-    /// Remembers a complete listing unless a change was made through the mount since
-    /// <see cref="Changes"/> was <paramref name="changesSeen"/>: it may have missed that change.
-    /// Checked under the lock changes are applied under, so a change is either seen here or
-    /// applied to this listing afterwards.
+    /// Remembers a complete listing fetched from the store, with every change made through the
+    /// mount to that folder since <see cref="Changes"/> was <paramref name="changesSeen"/> (when
+    /// the fetch began) applied to it, and returns it so. Null when the listing cannot be
+    /// brought up to date (the folder was forgotten meanwhile, or more changes came than are
+    /// remembered): then it is not kept. Done under the lock changes are applied under, so a
+    /// change is either replayed here or applied to the kept listing afterwards.
     /// </summary>
-    public bool SetListingUnlessChanged(string path, DirectoryListing listing, long changesSeen)
+    public DirectoryListing? SetFetchedListing(string path, DirectoryListing listing, long changesSeen)
     {
         lock (_listingUpdates)
         {
-            if (Changes != changesSeen)
-                return false;
-            SetListing(path, listing);
-            return true;
+            var current = _recent.Replay(path, changesSeen, listing);
+            if (current is not null)
+                SetListing(path, current);
+            return current;
         }
     }
 
     /// <summary>
     /// Applies a change made through the mount to the cached listing of <paramref name="path"/>,
-    /// if one is cached; its age is kept, so the store is still asked again after the TTL.
+    /// if one is cached (its age is kept, so the store is still asked again after the TTL), and
+    /// to any listing of it being fetched now.
     /// </summary>
     public void UpdateListing(string path, Func<DirectoryListing, DirectoryListing> change)
     {
         lock (_listingUpdates)
         {
-            Interlocked.Increment(ref _changes);
+            _recent.Changed(Interlocked.Increment(ref _changes), path, change);
             if (_cache.TryGetValue(ListingKey(path), out DirectoryListing? cached) && cached is not null)
                 SetListing(path, change(cached));
+        }
+    }
+
+    /// <summary>Counts a change that forgets listings: any fetch of them under way is not kept.</summary>
+    private void Dropped(string folder, string? alsoFolder = null, bool wholeTree = false)
+    {
+        lock (_listingUpdates)
+        {
+            var stamp = Interlocked.Increment(ref _changes);
+            _recent.Dropped(stamp, folder, wholeTree);
+            if (alsoFolder is not null)
+                _recent.Dropped(stamp, alsoFolder);
         }
     }
 
@@ -213,7 +229,7 @@ public sealed class MetadataCache : IDisposable
     /// <summary>Forgets the attributes and listing of <paramref name="path"/> alone.</summary>
     public void Forget(string path)
     {
-        Interlocked.Increment(ref _changes); // before: a listing kept after this point is removed below
+        Dropped(path); // before: a listing kept after this point is removed below
         _cache.Remove(AttributesKey(path));
         _cache.Remove(ListingKey(path));
         _cache.Remove(MarkerKey(path));
@@ -222,7 +238,7 @@ public sealed class MetadataCache : IDisposable
     /// <summary>Forgets everything known at or below <paramref name="path"/> (a renamed or removed directory).</summary>
     public void InvalidateTree(string path)
     {
-        Interlocked.Increment(ref _changes);
+        Dropped(path, wholeTree: true);
         foreach (var key in _cache.Keys.OfType<string>().ToList())
         {
             var cachedPath = key[2..];
@@ -234,7 +250,7 @@ public sealed class MetadataCache : IDisposable
     /// <summary>Forgets what is known about <paramref name="path"/> and about the listing of its parent.</summary>
     public void Invalidate(string path, string parent)
     {
-        Interlocked.Increment(ref _changes);
+        Dropped(path, parent);
         _cache.Remove(AttributesKey(path));
         _cache.Remove(ListingKey(path));
         _cache.Remove(MarkerKey(path));

@@ -17,8 +17,9 @@ namespace MountStore.Core.Metadata;
 /// <remarks>
 /// The folders of a run are pending from the moment it is started: a walk that opens one waits
 /// for its listing here (<see cref="Pending"/>) instead of asking the store a second time, and gets
-/// null, and lists the folder itself, when the run could not give it (a failure, a cut, or a change
-/// made through the mount meanwhile, which the flat listing may have missed). A run stops after
+/// null, and lists the folder itself, when the run could not give it (a failure, a cut, or a
+/// folder forgotten meanwhile; files created or removed through the mount meanwhile are applied
+/// to what the run fetched, as to any listing). A run stops after
 /// <c>maxNames</c> keys, so one walk never pulls more into the cache than that at a time; the
 /// folders completed before the cut are kept.
 /// </remarks>
