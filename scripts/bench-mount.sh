@@ -156,10 +156,18 @@ wait_on_server() { # key size | prefix count
   echo "  warning: $2 did not reach the server"
 }
 WRITE_SRC=/tmp/mountstore-bench-write
-if [[ ! -f $WRITE_SRC/big.bin ]]; then
-  mkdir -p "$WRITE_SRC/small"
+# Each source is made once and kept for later runs; one left half made (a run cut short, a
+# folder made by hand) has no .done mark and is made again.
+mkdir -p "$WRITE_SRC"
+if [[ ! -f $WRITE_SRC/big.done ]]; then
   head -c 1G /dev/urandom >"$WRITE_SRC/big.bin"
+  touch "$WRITE_SRC/big.done"
+fi
+if [[ ! -f $WRITE_SRC/small.done ]]; then
+  rm -rf "$WRITE_SRC/small"
+  mkdir -p "$WRITE_SRC/small"
   for i in $(seq -w 0 999); do head -c 4096 /dev/urandom >"$WRITE_SRC/small/f$i"; done
+  touch "$WRITE_SRC/small.done"
 fi
 # A source tree as a tarball: 2,000 files of 1 to 32 KiB in 20 folders.
 TAR_FILES=2000
