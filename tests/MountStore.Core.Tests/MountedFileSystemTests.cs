@@ -164,10 +164,7 @@ public class MountedFileSystemTests
         await answered.Task;
         _store.HoldListAnswers(null);
 
-        var created = await fs.CreateAsync("d/new.txt", Convert.ToUInt32("644", 8), OpenIntent.WriteOnly, CancellationToken.None);
-        await fs.WriteAsync(created.Handle, 0, "hello"u8.ToArray(), CancellationToken.None);
-        await fs.FlushAsync(created.Handle, CancellationToken.None);
-        await fs.ReleaseAsync(created.Handle);
+        await fs.CreateFileAsync("d/new.txt", "hello"u8.ToArray());
         await fs.UnlinkAsync("d/old.txt", CancellationToken.None);
         gate.SetResult();
 

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Storage;
-using MountStore.Core.Model;
 using MountStore.Core.Writing;
 using MountStore.Testing;
 
@@ -65,10 +64,7 @@ public sealed class ListingRaceTests : IAsyncLifetime, IDisposable
         await answered.Task; // the server has answered: its answer knows nothing of what follows
         _http.HoldAnswersOf(null);
 
-        var created = await fs.CreateAsync("d/new.txt", Convert.ToUInt32("644", 8), OpenIntent.WriteOnly, CancellationToken.None);
-        await fs.WriteAsync(created.Handle, 0, "hello"u8.ToArray(), CancellationToken.None);
-        await fs.FlushAsync(created.Handle, CancellationToken.None);
-        await fs.ReleaseAsync(created.Handle);
+        await fs.CreateFileAsync("d/new.txt", "hello"u8.ToArray());
         await fs.UnlinkAsync("d/old.txt", CancellationToken.None);
         gate.SetResult();
 
