@@ -6,6 +6,7 @@ using MountStore.Cli.Service;
 using MountStore.Cli.Status;
 using MountStore.Core.Activity;
 using MountStore.Core.FileSystem;
+using MountStore.Core.Memory;
 using MountStore.Core.Writing;
 using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
@@ -65,7 +66,10 @@ internal static class MountCommand
             remote = RemoteAddress.Parse(result.GetValue(o.Remote)!);
             var door = Doors.Doors.ForThisPlatform();
             var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty), door);
-            var environment = new Dictionary<string, string?>(EnvironmentSnapshot.Take(), StringComparer.Ordinal);
+            var processEnvironment = EnvironmentSnapshot.Take();
+            // The process's own environment: only it reaches the runtime (an --env-file does not).
+            using var garbageCap = GarbageCap.Start(GarbageCap.DefaultCapBytes, GarbageCap.DefaultCheckInterval, processEnvironment);
+            var environment = new Dictionary<string, string?>(processEnvironment, StringComparer.Ordinal);
             if (result.GetValue(o.EnvFile) is { } envFile)
             {
                 foreach (var (name, value) in Service.EnvFile.Load(envFile))
