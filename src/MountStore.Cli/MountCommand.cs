@@ -117,7 +117,7 @@ internal static class MountCommand
                 });
             var status = new MountStatusSource(remote.ToString(), mountPoint, logTarget.ToString(), fs, requests, problems);
             await using var statusServer = StatusServer.TryStart(mountPoint, status.Report, logger);
-            var warmUp = MountWarmUp.RunAsync(fs, store, fsOptions.RootPrefix, logger, cancellationToken);
+            var warmUp = MountWarmUp.RunAsync(fs, logger, cancellationToken);
             logger.LogInformation("Mounted {Remote} on {MountPoint}{ReadOnly}. Stop with Ctrl-C or `mountstore unmount {MountPoint}`; see it work with `mountstore status {MountPoint}`.",
                 remote, mountPoint, fsOptions.ReadOnly ? " read-only" : "", mountPoint, mountPoint);
             SystemdNotify.Send($"READY=1\nSTATUS=Mounted {remote} on {mountPoint}");

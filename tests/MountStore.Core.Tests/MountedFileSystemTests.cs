@@ -214,7 +214,9 @@ public class MountedFileSystemTests
         }
 
         Assert.Equal(1, _store.CountOf(StoreCall.List));
-        Assert.Equal(200, _store.CountOf(StoreCall.Head)); // one per file: the look-ahead never loads one twice
+        // one question per file, the look-ahead never asks twice: a HEAD ahead, or the GET of the
+        // first bytes that a lookup with nothing loaded asks with
+        Assert.Equal(200, _store.CountOf(StoreCall.Head) + _store.CountOf(StoreCall.Get));
         Assert.True(fs.MetadataLoadedAhead > 0);
     }
 
@@ -231,7 +233,8 @@ public class MountedFileSystemTests
         Assert.Null(await fs.LookupAsync("a/nothing", CancellationToken.None));
         Assert.Null(await fs.LookupAsync("a/nothing", CancellationToken.None)); // the absence is cached
         Assert.Equal(3, _store.CountOf(StoreCall.List));
-        Assert.Equal(6, _store.CountOf(StoreCall.Head)); // the key, and "key/" for a folder's own metadata
+        // the key (a GET of its first bytes, kept for a read), and "key/" for a folder's own metadata
+        Assert.Equal((3, 3), (_store.CountOf(StoreCall.Get), _store.CountOf(StoreCall.Head)));
     }
 
     [Fact]
@@ -275,20 +278,49 @@ public class MountedFileSystemTests
         Assert.True(looked.MetadataLoaded);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1500000000), looked.ModifiedTime);
         Assert.Equal(Convert.ToUInt32("600", 8), looked.Mode);
-        Assert.Equal(2, _store.CountOf(StoreCall.Head)); // "f.csv", and "f.csv/" in case it were a folder
+        // "f.csv" asked with a GET of its first bytes, and "f.csv/" with a HEAD in case it were a folder
+        Assert.Equal((1, 1), (_store.CountOf(StoreCall.Get), _store.CountOf(StoreCall.Head)));
 
         var opened = await fs.OpenAsync("f.csv", OpenIntent.ReadOnly, CancellationToken.None);
         Assert.Equal(looked.ModifiedTime, opened.Attributes.ModifiedTime);
-        Assert.Equal(2, _store.CountOf(StoreCall.Head)); // the lookup just before the open asked
         var buffer = new byte[16];
         Assert.Equal(4, await fs.ReadAsync(opened.Handle, 0, buffer, CancellationToken.None));
+        Assert.Equal("a,b\n"u8.ToArray(), buffer[..4]);
+        // the lookup just before the open asked, and its answer brought the bytes the read wanted
+        Assert.Equal((1, 1), (_store.CountOf(StoreCall.Get), _store.CountOf(StoreCall.Head)));
         await fs.ReleaseAsync(opened.Handle);
 
         _clock.Advance(TimeSpan.FromSeconds(31));
         var again = await fs.OpenAsync("f.csv", OpenIntent.ReadOnly, CancellationToken.None);
-        Assert.Equal(4, _store.CountOf(StoreCall.Head)); // close-to-open: looked up again after the TTL, and the open trusts that
+        // close-to-open: looked up again after the TTL, and the open trusts that
+        Assert.Equal((2, 2), (_store.CountOf(StoreCall.Get), _store.CountOf(StoreCall.Head)));
         await fs.ReleaseAsync(again.Handle);
         Assert.Equal(0, fs.OpenFileCount);
+    }
+
+    [Fact]
+    public async Task Reading_the_start_of_a_listed_file_costs_the_lookups_one_get_and_no_head()
+    {
+        var data = TestStores.Pattern(1 << 20);
+        await _memory.PutAsync("data/big.bin", data);
+        await using var fs = Mount();
+        await fs.ListDirectoryAsync("data", CancellationToken.None);
+
+        var looked = await fs.GetAttributesAsync("data/big.bin", CancellationToken.None);
+        var opened = await fs.OpenAsync("data/big.bin", OpenIntent.ReadOnly, CancellationToken.None);
+        var buffer = new byte[64 << 10];
+        Assert.Equal(buffer.Length, await fs.ReadAsync(opened.Handle, 0, buffer, CancellationToken.None));
+
+        Assert.True(looked.MetadataLoaded);
+        Assert.Equal(data.AsSpan(0, buffer.Length).ToArray(), buffer);
+        Assert.Equal((1, 0), (_store.CountOf(StoreCall.Get), _store.CountOf(StoreCall.Head)));
+        // past the first bytes, reading goes on from the store
+        var rest = new byte[data.Length - buffer.Length];
+        var at = buffer.Length;
+        while (at < data.Length)
+            at += await fs.ReadAsync(opened.Handle, at, rest.AsMemory(at - buffer.Length), CancellationToken.None);
+        Assert.Equal(data.AsSpan(buffer.Length).ToArray(), rest);
+        await fs.ReleaseAsync(opened.Handle);
     }
 
     [Fact]

@@ -121,6 +121,13 @@ public sealed class DataCache : IDisposable
         }
     }
 
+    /// <summary>Whether some version of <paramref name="key"/> has data kept here.</summary>
+    public bool Holds(string key)
+    {
+        lock (_gate)
+            return _objects.ContainsKey(key);
+    }
+
     /// <summary>Ends one handle's use; the last one saves the object's state.</summary>
     public void Release(CachedObject entry)
     {

@@ -42,6 +42,11 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     /// </summary>
     private const int RecentAnswersKept = 256;
     private readonly SingleFlight<DirectoryListing> _listingsInFlight = new();
+
+    /// <summary>First bytes of looked-up files kept for their first read: 16 x 128 KiB at most, 5 s each.</summary>
+    private const int FirstBytesKept = 16;
+    private static readonly TimeSpan FirstBytesKeptFor = TimeSpan.FromSeconds(5);
+    private readonly FirstBytes _firstBytes;
     private readonly ConcurrentDictionary<ulong, OpenHandle> _open = new();
     private long _nextHandle;
     private readonly ForegroundRequests _foreground = new();
@@ -63,12 +68,13 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         _cache = new MetadataCache(options.MaxCachedEntries, options.MetadataTtl, options.NegativeTtl, _clock);
         Memory = new MemoryBudget(options.MemoryLimitBytes);
         ReadBuffers = new ReadBufferPool(Memory, options.ReadAhead.TotalBudgetBytes, options.ReadAhead.MaxStreams);
-        _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>());
+        _firstBytes = new FirstBytes(FirstBytesKept, FirstBytesKeptFor, _clock);
+        _fetcher = new RangeFetcher(store, options.ReadAhead.MaxResumes, loggers.CreateLogger<ObjectReader>(), _firstBytes);
         RootAttributes = _attributes.Directory();
         Uploads = new UploadsInProgress(_clock);
         // a store that asks before it deletes gets the answers of the last moment handed back (rm -r)
         var recentAnswers = store.InspectsBeforeDelete && options.DeleteAhead > 0 ? new RecentAnswers(RecentAnswersKept, options.DeleteAheadFreshFor, _clock) : null;
-        _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>(), recentAnswers);
+        _metadata = new MetadataLoader(store, _namespace, _attributes, _cache, _clock, loggers.CreateLogger<MetadataLoader>(), recentAnswers, LookupHeadAsync);
         if (options.ListingMetadataParallel > 0)
             _convergence = new ListingConvergence(_metadata, _cache, options.ListingMetadataParallel, OnListedFileLoaded, loggers.CreateLogger<ListingConvergence>());
         _subtrees = new SubtreeListing(store, _namespace, NewListingBuilder, (path, builder, fetchedAt, seen) => PublishListing(path, FetchedListing(path, builder, fetchedAt), builder.OwnMarker, fetchedAt, seen), _cache, _clock, loggers.CreateLogger<SubtreeListing>());
@@ -328,14 +334,15 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
 
     /// <summary>
     /// Asks the store what "path" is: a HEAD of the key, for the object's own metadata (mtime,
-    /// mode, a symlink's type, a DLO's real size: a listing row has none of them), and a
-    /// delimited listing with the key as prefix, which shows whether "key/" is a folder. Both at
-    /// once, so a lookup costs one round trip.
+    /// mode, a symlink's type, a DLO's real size: a listing row has none of them), asked as a GET
+    /// of its first bytes for the read that usually follows; a HEAD of "key/", a folder's marker;
+    /// and a delimited listing with the key as prefix, which shows whether "key/" is a folder.
+    /// All at once, so a lookup costs one round trip.
     /// </summary>
     private async Task<NodeAttributes?> FindInStoreAsync(string path, CancellationToken cancellationToken)
     {
         var key = _namespace.KeyOf(path);
-        var head = _store.HeadAsync(key, cancellationToken);
+        var head = LookupHeadAsync(key, cancellationToken);
         var marker = _store.HeadAsync(_namespace.DirectoryMarkerOf(path), cancellationToken); // a folder's own mode and times
         var listed = ListAroundAsync(key, cancellationToken);
         try
@@ -365,6 +372,13 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
         var attributes = _attributes.File(info, metadataLoaded: true);
         return row is not null && row.ETag != info.ETag ? attributes with { ListingETag = row.ETag } : attributes;
     }
+
+    /// <summary>
+    /// A lookup's question about one object: a GET of its first bytes, kept for the read that
+    /// usually follows (<see cref="FirstBytes"/>), unless the disk cache holds its data already.
+    /// </summary>
+    private Task<ObjectInfo?> LookupHeadAsync(string key, CancellationToken cancellationToken) =>
+        _dataCache?.Holds(key) == true ? _store.HeadAsync(key, cancellationToken) : _firstBytes.HeadAsync(_store, key, cancellationToken);
 
     /// <summary>
     /// One delimited listing from "key": whether "key/" is a folder (a common prefix or a

@@ -14,9 +14,14 @@ namespace MountStore.Core.Metadata;
 /// in listing order, a few at a time: tools that stat a folder's files one by one (rsync's
 /// receiver does, in sorted order) find them loaded. One HEAD per path at a time.
 /// </summary>
-/// <remarks>Each answer is also noted in <paramref name="answers"/>, when given, for a delete that follows at once.</remarks>
+/// <remarks>
+/// Each answer is also noted in <paramref name="answers"/>, when given, for a delete that follows
+/// at once. The lookup's own request goes through <paramref name="lookupHead"/> when given (a GET
+/// of the first bytes, kept for the read that follows); the loads ahead are plain HEADs.
+/// </remarks>
 public sealed class MetadataLoader(
-    IObjectStore store, ObjectNamespace names, ObjectAttributes attributes, MetadataCache cache, TimeProvider clock, ILogger logger, RecentAnswers? answers = null)
+    IObjectStore store, ObjectNamespace names, ObjectAttributes attributes, MetadataCache cache, TimeProvider clock, ILogger logger, RecentAnswers? answers = null,
+    Func<string, CancellationToken, Task<ObjectInfo?>>? lookupHead = null)
 {
     /// <summary>How many following files of the folder a lookup loads ahead.</summary>
     public const int LookAhead = 16;
@@ -32,7 +37,7 @@ public sealed class MetadataLoader(
     /// <summary>The attributes of <paramref name="path"/> with its metadata; null when the object is gone.</summary>
     public async ValueTask<NodeAttributes?> LoadAsync(string path, DirectoryListing listing, CancellationToken cancellationToken)
     {
-        var load = Start(path, ListedETag(path, listing));
+        var load = Start(path, ListedETag(path, listing), lookup: true);
         LoadAhead(path, listing);
         return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -62,12 +67,13 @@ public sealed class MetadataLoader(
 
     private static string? ListedETag(string path, DirectoryListing listing) => listing.Find(PathNames.NameOf(path))?.Attributes.ETag;
 
-    private Task<NodeAttributes?> Start(string path, string? listedETag) => _inFlight.Run(path, () => HeadAsync(path, listedETag));
+    private Task<NodeAttributes?> Start(string path, string? listedETag, bool lookup = false) =>
+        _inFlight.Run(path, () => HeadAsync(path, listedETag, lookup ? lookupHead ?? store.HeadAsync : store.HeadAsync));
 
-    private async Task<NodeAttributes?> HeadAsync(string path, string? listedETag)
+    private async Task<NodeAttributes?> HeadAsync(string path, string? listedETag, Func<string, CancellationToken, Task<ObjectInfo?>> head)
     {
         var fetchedAt = clock.GetUtcNow();
-        var info = await store.HeadAsync(names.KeyOf(path), CancellationToken.None).ConfigureAwait(false);
+        var info = await head(names.KeyOf(path), CancellationToken.None).ConfigureAwait(false);
         if (info is null)
         {
             cache.SetAbsent(path, fetchedAt);

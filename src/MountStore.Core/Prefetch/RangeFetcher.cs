@@ -8,16 +8,19 @@ namespace MountStore.Core.Prefetch;
 /// up to its headers; a body that breaks midway is resumed here from the first missing byte, so
 /// a reset connection costs the rest of one range, not the whole read. With a version (ETag),
 /// every GET, resumes included, is of that version only: the request is conditional on it and
-/// the answer's ETag is checked, so a handle never mixes bytes of two versions.
+/// the answer's ETag is checked, so a handle never mixes bytes of two versions. Bytes a lookup
+/// just fetched of that version (<see cref="FirstBytes"/>) are taken from there.
 /// </summary>
-internal sealed class RangeFetcher(IObjectStore store, int maxResumes, ILogger logger)
+internal sealed class RangeFetcher(IObjectStore store, int maxResumes, ILogger logger, FirstBytes? firstBytes = null)
 {
     /// <summary>How often a body that broke midway is resumed before the read fails.</summary>
     public int MaxResumes => maxResumes;
 
     public async Task FetchAsync(string key, string? version, long start, Memory<byte> destination, CancellationToken cancellationToken)
     {
-        var filled = 0;
+        var filled = firstBytes?.CopyTo(key, version, start, destination.Span) ?? 0;
+        if (filled == destination.Length)
+            return;
         for (var attempt = 0; ; attempt++)
         {
             try

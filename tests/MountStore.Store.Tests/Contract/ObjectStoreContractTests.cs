@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MountStore.Core.Prefetch;
 using MountStore.Core.Storage;
 
 namespace MountStore.Store.Tests.Contract;
@@ -232,6 +233,37 @@ public abstract class ObjectStoreContractTests<TFixture>(TFixture fixture) : ICl
         Assert.Empty(await ReadAsync(key, new ByteRange(0, 10)));
         Assert.Equal(0, (await Store.HeadAsync(key, None))!.Size);
     }
+
+    [Fact]
+    public async Task A_lookup_asked_with_a_get_of_the_first_bytes_learns_what_a_head_tells_and_keeps_those_bytes()
+    {
+        var metadata = new Dictionary<string, string> { ["mtime"] = "1700000000.5", ["mode"] = "33152" };
+        var plain = RandomBytes(300_000);
+        await PutAsync(Key("plain.csv"), plain, new ObjectWriteOptions { ContentType = "text/csv", Metadata = metadata });
+        await PutAsync(Key("empty"), []);
+        var parts = new[] { RandomBytes(5 * MiB), RandomBytes(MiB) };
+        var upload = await Store.BeginSegmentedUploadAsync(Key("segmented.bin"), new ObjectWriteOptions { Metadata = metadata }, None);
+        await upload.CompleteAsync(await Task.WhenAll(parts.Select((part, i) => upload.UploadPartAsync(i + 1, part, None))), None);
+        var firstBytes = new FirstBytes(8, TimeSpan.FromMinutes(1), TimeProvider.System);
+
+        foreach (var (name, data) in new[] { ("plain.csv", plain), ("empty", Array.Empty<byte>()), ("segmented.bin", parts[0]) })
+        {
+            var head = (await Store.HeadAsync(Key(name), None))!;
+            var asked = (await firstBytes.HeadAsync(Store, Key(name), None))!;
+
+            Assert.Equal(Describe(head), Describe(asked));
+            var kept = new byte[FirstBytes.Length];
+            var count = firstBytes.CopyTo(Key(name), head.ETag, 0, kept);
+            Assert.Equal(Math.Min(data.Length, kept.Length), count);
+            Assert.Equal(data.AsSpan(0, count).ToArray(), kept.AsSpan(0, count).ToArray());
+        }
+        Assert.Null(await firstBytes.HeadAsync(Store, Key("absent"), None));
+    }
+
+    /// <summary>All an object's answer says of it, comparable (metadata in order, ETag spelled one way).</summary>
+    private static string Describe(ObjectInfo info) =>
+        $"{info.Key} {info.Size} {ETags.Normalize(info.ETag)} {info.LastModified:O} {info.ContentType} segmented={info.IsSegmented} " +
+        string.Join(",", info.Metadata.OrderBy(m => m.Key, StringComparer.OrdinalIgnoreCase).Select(m => $"{m.Key.ToLowerInvariant()}={m.Value}"));
 
     [Fact]
     public async Task Missing_objects_are_null_on_head_and_not_found_on_get_and_copy()
