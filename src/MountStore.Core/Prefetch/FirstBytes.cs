@@ -33,11 +33,6 @@ public sealed class FirstBytes(int maxEntries, TimeSpan keepFor, TimeProvider cl
         }
     }
 
-    /// <summary>Reads that took their bytes from here (for tests and statistics).</summary>
-    public long Served => Interlocked.Read(ref _served);
-
-    private long _served;
-
     /// <summary>
     /// What a HEAD of <paramref name="key"/> would say, asked with a GET of its first bytes, which
     /// are kept; null when there is no such object. A store that cannot give the bytes (a large
@@ -137,7 +132,6 @@ public sealed class FirstBytes(int maxEntries, TimeSpan keepFor, TimeProvider cl
                     continue;
                 var count = (int)Math.Min(destination.Length, entry.Length - start);
                 entry.Bytes.AsSpan((int)start, count).CopyTo(destination);
-                Interlocked.Increment(ref _served);
                 return count;
             }
         }
