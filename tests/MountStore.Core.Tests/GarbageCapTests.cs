@@ -7,6 +7,15 @@ public sealed class GarbageCapTests
     private const long Cap = 8L << 20;
     private static byte[]? _lastChunk;
 
+    /// <summary>A cap over a scripted heap that has taken its first look (its starting point).</summary>
+    private static (ScriptedHeap Heap, GarbageCap Cap) Looked()
+    {
+        var heap = new ScriptedHeap();
+        var cap = GarbageCap.Manual(Cap, heap);
+        cap.Check();
+        return (heap, cap);
+    }
+
     [Fact]
     public void Nothing_is_collected_while_the_garbage_stays_under_the_cap()
     {
@@ -21,9 +30,7 @@ public sealed class GarbageCapTests
     [Fact]
     public void Past_the_cap_one_young_collection_is_asked_for_and_the_count_starts_again_from_it()
     {
-        var heap = new ScriptedHeap();
-        var cap = GarbageCap.Manual(Cap, heap);
-        cap.Check();
+        var (heap, cap) = Looked();
         heap.Allocate(Cap + 1);
         Assert.True(cap.Check());
         Assert.Equal(1, heap.CollectionsAsked);
@@ -38,9 +45,7 @@ public sealed class GarbageCapTests
     [Fact]
     public void A_collection_the_runtime_made_on_its_own_restarts_the_count_at_the_next_look()
     {
-        var heap = new ScriptedHeap();
-        var cap = GarbageCap.Manual(Cap, heap);
-        cap.Check();
+        var (heap, cap) = Looked();
         heap.Allocate(Cap - 1);
         heap.CollectYoungByRuntime();
         heap.Allocate(Cap - 1);

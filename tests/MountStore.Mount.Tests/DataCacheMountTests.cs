@@ -44,8 +44,7 @@ public sealed class DataCacheMountTests : IAsyncLifetime
         new Random(seed.GetHashCode(StringComparison.Ordinal)).NextBytes(bytes);
         await File.WriteAllBytesAsync(source, bytes);
         _sha[name] = await Tools.Sha256SumAsync(source);
-        (await ProcessRunner.RunAsync("swift", ["upload", .. options, "--object-name", name, Container, source], LocalSwiftServer.SwiftClientEnvironment))
-            .EnsureSuccess($"swift upload {name}");
+        await LocalSwiftServer.UploadWithSwiftClientAsync(Container, source, name, options: options);
     }
 
     private Task<MountProcess> MountAsync(string remote, params string[] options) =>

@@ -17,8 +17,8 @@ public sealed class FirstReadMountTests : IAsyncLifetime
     {
         await LocalSwiftServer.CreateContainerAsync(Container);
         Directory.CreateDirectory(_work);
-        await UploadAsync("plain.csv", 3_000_000, "--object-name", "plain.csv");
-        await UploadAsync("model.bin", 3 << 20, "--object-name", "model.bin", "--use-slo", "--segment-size", "1048576");
+        await UploadAsync("plain.csv", 3_000_000);
+        await UploadAsync("model.bin", 3 << 20, "--use-slo", "--segment-size", "1048576");
     }
 
     public Task DisposeAsync()
@@ -32,8 +32,7 @@ public sealed class FirstReadMountTests : IAsyncLifetime
         var bytes = new byte[size];
         new Random(size).NextBytes(bytes);
         await File.WriteAllBytesAsync(Path.Combine(_work, name), bytes);
-        (await ProcessRunner.RunAsync("swift", ["upload", .. options, Container, Path.Combine(_work, name)], LocalSwiftServer.SwiftClientEnvironment))
-            .EnsureSuccess($"swift upload {name}");
+        await LocalSwiftServer.UploadWithSwiftClientAsync(Container, Path.Combine(_work, name), name, options: options);
     }
 
     /// <summary>Waits for the warm-up's lookup (a GET, a HEAD and a LIST) to be counted, so the counts below are this test's alone.</summary>

@@ -29,8 +29,7 @@ public sealed class ParallelReadMountTests : IAsyncLifetime
             _sha[name] = await Tools.Sha256SumAsync(source);
             // one of them a large object of 4 MiB segments: its stream crosses segment boundaries
             string[] large = i == 0 ? ["--use-slo", "--segment-size", "4194304"] : [];
-            (await ProcessRunner.RunAsync("swift", ["upload", .. large, "--object-name", name, Container, source], LocalSwiftServer.SwiftClientEnvironment))
-                .EnsureSuccess($"swift upload {name}");
+            await LocalSwiftServer.UploadWithSwiftClientAsync(Container, source, name, options: large);
         }
     }
 

@@ -30,8 +30,7 @@ public sealed class RemoveTreeMountTests : IAsyncLifetime
         // in the middle of the run, a large object of three 1 KiB segments: its delete must take them along
         var large = Path.Combine(_work, "large");
         await File.WriteAllBytesAsync(large, new byte[3 * 1024]);
-        (await ProcessRunner.RunAsync("swift", ["upload", "--use-slo", "--segment-size", "1024", "--object-name", "rm/f15-large", Container, large],
-            LocalSwiftServer.SwiftClientEnvironment)).EnsureSuccess("swift upload rm/f15-large");
+        await LocalSwiftServer.UploadWithSwiftClientAsync(Container, large, "rm/f15-large", options: ["--use-slo", "--segment-size", "1024"]);
     }
 
     public async Task DisposeAsync()

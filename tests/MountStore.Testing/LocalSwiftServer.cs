@@ -118,4 +118,12 @@ public static class LocalSwiftServer
         ["ST_USER"] = User,
         ["ST_KEY"] = Key,
     };
+
+    /// <summary>
+    /// Uploads <paramref name="file"/> as <paramref name="objectName"/> with python-swiftclient
+    /// (`swift upload`, with <paramref name="options"/> such as --use-slo), as users fill containers.
+    /// </summary>
+    public static async Task UploadWithSwiftClientAsync(string container, string file, string objectName, TimeSpan? timeout = null, params string[] options) =>
+        (await ProcessRunner.RunAsync("swift", ["upload", .. options, "--object-name", objectName, container, file], SwiftClientEnvironment, timeout))
+            .EnsureSuccess($"swift upload {objectName}");
 }

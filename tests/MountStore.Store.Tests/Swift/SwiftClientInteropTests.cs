@@ -33,8 +33,7 @@ public sealed class SwiftClientInteropTests : IAsyncLifetime
         var data = RandomNumberGenerator.GetBytes(size);
         var file = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
         await File.WriteAllBytesAsync(file, data);
-        (await ProcessRunner.RunAsync("swift", ["upload", .. options, "--object-name", objectName, Container, file],
-            LocalSwiftServer.SwiftClientEnvironment, TimeSpan.FromMinutes(5))).EnsureSuccess("swift upload");
+        await LocalSwiftServer.UploadWithSwiftClientAsync(Container, file, objectName, TimeSpan.FromMinutes(5), options);
         return data;
     }
 
