@@ -85,6 +85,7 @@ internal static class MountCommand
             // before anything is mounted.
             door.EnsureAvailable();
             await using var fs = new MountedFileSystem(store, fsOptions, loggers);
+            await MountWarmUp.RunAsync(fs, logger, MountWarmUp.Limit, cancellationToken).ConfigureAwait(false);
             var mountOptions = new Doors.DoorMountOptions(mountPoint, remote.ToString(), fsOptions.ReadOnly, result.GetValue(o.AllowOther), fsOptions.MetadataTtl, fsOptions.NegativeTtl);
             await using var mount = door.Start(fs, mountOptions, loggers);
             mountPoint = mount.MountPoint; // the drive letter WinFsp chose for "*"
@@ -117,14 +118,12 @@ internal static class MountCommand
                 });
             var status = new MountStatusSource(remote.ToString(), mountPoint, logTarget.ToString(), fs, requests, problems);
             await using var statusServer = StatusServer.TryStart(mountPoint, status.Report, logger);
-            var warmUp = MountWarmUp.RunAsync(fs, logger, cancellationToken);
             logger.LogInformation("Mounted {Remote} on {MountPoint}{ReadOnly}. Stop with Ctrl-C or `mountstore unmount {MountPoint}`; see it work with `mountstore status {MountPoint}`.",
                 remote, mountPoint, fsOptions.ReadOnly ? " read-only" : "", mountPoint, mountPoint);
             SystemdNotify.Send($"READY=1\nSTATUS=Mounted {remote} on {mountPoint}");
             if (Daemon.IsChild)
                 Daemon.ReportReady($", logs: {logTarget}");
             var loopResult = await mount.Completion.ConfigureAwait(false);
-            await warmUp.ConfigureAwait(false); // long done; never outlives the file system it used
             if (fsOptions.WriteBack is not null)
                 await WaitForUploadsAsync(fs, fsOptions.DataCache!.Directory, remote, logger, leaveUploads.Token).ConfigureAwait(false);
             if (loopResult != 0)

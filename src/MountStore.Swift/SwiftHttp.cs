@@ -19,11 +19,6 @@ internal static class SwiftHttp
     /// </summary>
     public static string ETag(HttpResponseMessage response) => Core.Storage.ETags.Normalize(Header(response, "ETag"));
 
-    /// <summary>Every response header (both collections) as name → first value, names case-insensitive.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> AllHeaders(HttpResponseMessage response) =>
-        response.Headers.Concat(response.Content.Headers)
-            .Select(h => new KeyValuePair<string, string>(h.Key, h.Value.FirstOrDefault() ?? ""));
-
     /// <summary>Throws <see cref="TransientStoreException"/> (after disposing) for 5xx, 429 and 408.</summary>
     public static void ThrowIfTransient(HttpResponseMessage response)
     {

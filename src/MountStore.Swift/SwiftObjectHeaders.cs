@@ -11,10 +11,18 @@ internal static class SwiftObjectHeaders
     public static ObjectInfo Read(string key, HttpResponseMessage response)
     {
         var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in SwiftHttp.AllHeaders(response))
+        // User metadata is never a content header. A plain loop over the raw headers: LINQ over
+        // the header pairs is generic code that ReadyToRun cannot precompile, so the first answer
+        // of a fresh mount paid for compiling it.
+        foreach (var header in response.Headers.NonValidated)
         {
-            if (name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
-                metadata[name[MetaPrefix.Length..].ToLowerInvariant()] = value;
+            if (!header.Key.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
+                continue;
+            foreach (var value in header.Value)
+            {
+                metadata[header.Key[MetaPrefix.Length..].ToLowerInvariant()] = value;
+                break;
+            }
         }
         // RGW shows an SLO's flag as user metadata too; carried into a copy it would be a lie
         metadata.Remove("static-large-object");

@@ -324,6 +324,37 @@ public class MountedFileSystemTests
     }
 
     [Fact]
+    public async Task The_warm_up_asks_four_questions_about_a_name_nobody_uses_and_remembers_the_answer()
+    {
+        await _memory.PutTextAsync("data/kept.txt", "x");
+        await using var fs = Mount();
+
+        await fs.WarmUpAsync(".warm-up", CancellationToken.None);
+
+        // the open of an unlisted name (GET of the first bytes, HEAD of "name/", LIST around it)
+        // and the metadata load of a listed one (GET); nothing written, nothing left open
+        Assert.Equal((2, 1, 1), (_store.CountOf(StoreCall.Get), _store.CountOf(StoreCall.Head), _store.CountOf(StoreCall.List)));
+        Assert.Equal(0, _store.CountOf(StoreCall.Put) + _store.CountOf(StoreCall.Delete) + _store.CountOf(StoreCall.Copy) + _store.CountOf(StoreCall.Begin));
+        Assert.Equal(0, fs.OpenFileCount);
+        Assert.Null(await fs.LookupAsync(".warm-up", CancellationToken.None));
+        Assert.Equal(4, _store.CountOf(StoreCall.Get) + _store.CountOf(StoreCall.Head) + _store.CountOf(StoreCall.List)); // from the cache
+        Assert.Equal(1, _memory.Count);
+    }
+
+    [Fact]
+    public async Task The_warm_up_of_a_name_someone_stored_leaves_the_object_and_no_open_file()
+    {
+        await _memory.PutTextAsync(".warm-up", "someone's");
+        await using var fs = Mount();
+
+        await fs.WarmUpAsync(".warm-up", CancellationToken.None);
+
+        Assert.Equal(0, fs.OpenFileCount);
+        Assert.Equal(0, _store.CountOf(StoreCall.Put) + _store.CountOf(StoreCall.Delete));
+        Assert.Equal(9, (await fs.GetAttributesAsync(".warm-up", CancellationToken.None)).Size);
+    }
+
+    [Fact]
     public async Task Opening_a_file_deleted_behind_the_mount_says_not_found_once_the_ttl_has_passed()
     {
         await _memory.PutTextAsync("gone", "x");

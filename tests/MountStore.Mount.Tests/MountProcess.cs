@@ -107,8 +107,8 @@ public sealed class MountProcess : IAsyncDisposable
 
     /// <summary>
     /// How many store requests of <paramref name="operation"/> (get, head, list...) the mount made
-    /// and the store answered without error, from its status (the warm-up after mounting asks for
-    /// a name that does not exist: its GET fails and is not counted here).
+    /// and the store answered without error, from its status ("not found" is an answer: the
+    /// warm-up's two GETs, HEAD and LIST of a name nobody uses are counted).
     /// </summary>
     public async Task<long> SucceededRequestsAsync(string operation)
     {

@@ -66,7 +66,7 @@ public sealed class TreeWalkMountTests : IAsyncLifetime
     public async Task A_cold_find_sees_every_file_and_folder_with_the_folders_after_the_first_listed_flat()
     {
         await using var mount = await MountProcess.StartAsync($"swift://{Container}", MountProcess.SwiftEnvironment, ["--read-only"]);
-        var listsBefore = await mount.SucceededRequestsAsync("list"); // the warm-up's lookup after mounting
+        var listsBefore = await mount.SucceededRequestsAsync("list"); // the warm-up's, before mounting
 
         Assert.Equal(Uploaded(), await FindAsync(Path.Combine(mount.Directory, "tree")));
 
