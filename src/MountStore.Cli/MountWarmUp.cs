@@ -11,11 +11,11 @@ namespace MountStore.Cli;
 /// out one after another). Before the mount appears, the file system takes a first open's paths
 /// for a name nobody uses (<see cref="MountedFileSystem.WarmUpAsync"/>: four requests at once,
 /// all answered "not found"), so the user's first `open` finds connections open and that code
-/// compiled; measured, a fresh mount's first `head -c 1` of a listed file went from 27 to 23 ms
-/// (median of 15; curl's GET of its first byte: 18 ms). Before, not beside: run in the background
-/// it raced the user's first requests, which then compiled what it had not reached yet. It delays the mount by one round trip
-/// (about 30 ms here) and never by more than <see cref="Limit"/>. Failures are ignored: this
-/// only prepares, it never decides anything.
+/// compiled. Measured, a fresh mount's first `head -c 1` of a listed file went from 27 to 23 ms
+/// (median of 15; curl's GET of its first byte: 18 ms). Before, not beside: run in the
+/// background it raced the user's first requests, which then compiled what it had not reached
+/// yet. It delays the mount by about one round trip (30 ms here), never by more than
+/// <see cref="Limit"/>. Failures are ignored: this only prepares, it never decides anything.
 /// </summary>
 internal static class MountWarmUp
 {
