@@ -34,8 +34,11 @@ internal static class MountWarmUp
         {
             await fileSystem.WarmUpAsync(Name, bounded.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is FileSystemException or ObjectStoreException or OperationCanceledException or IOException)
+        catch (Exception e)
         {
+            // Whatever it met, the mount goes on: it runs before the mount now, and a failure of
+            // its own (an answer of a kind no store class names) must not stop a mount that the
+            // access check allowed. The user's own requests meet any real problem and report it.
             logger.LogDebug("Warm-up before mounting: {Message}", e.Message);
         }
     }

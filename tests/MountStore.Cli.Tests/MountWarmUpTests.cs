@@ -23,4 +23,15 @@ public sealed class MountWarmUpTests
         Assert.Equal(1, store.CountOf(StoreCall.List));
         Assert.Equal(0, fs.OpenFileCount);
     }
+
+    [Fact]
+    public async Task A_failure_of_a_kind_no_store_names_does_not_stop_the_mount()
+    {
+        var store = new FaultInjectingObjectStore(new InMemoryObjectStore()).FailFrom(StoreCall.Get, 1, () => new InvalidOperationException("an answer nobody expected"));
+        await using var fs = new MountedFileSystem(store, new FileSystemOptions(), NullLoggerFactory.Instance);
+
+        await MountWarmUp.RunAsync(fs, NullLogger.Instance, MountWarmUp.Limit, CancellationToken.None);
+
+        Assert.Equal(2, store.CountOf(StoreCall.Get)); // both paths asked, and failed
+    }
 }
