@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Core.FileSystem;
+using MountStore.Core.Storage;
 using MountStore.Testing;
 using static MountStore.Testing.FaultInjectingObjectStore;
 
@@ -8,12 +9,14 @@ namespace MountStore.Cli.Tests;
 /// <summary>The warm-up that runs before a mount appears never holds the mount back for long.</summary>
 public sealed class MountWarmUpTests
 {
+    private static MountedFileSystem Over(IObjectStore store) => new(store, new FileSystemOptions(), NullLoggerFactory.Instance);
+
     [Fact]
     public async Task A_store_that_does_not_answer_holds_the_mount_back_only_until_the_limit()
     {
         // the lookup's LIST never comes back; the rest of the warm-up's questions are answered
         var store = new FaultInjectingObjectStore(new InMemoryObjectStore()).Delay(StoreCall.List, TimeSpan.FromHours(1));
-        await using var fs = new MountedFileSystem(store, new FileSystemOptions(), NullLoggerFactory.Instance);
+        await using var fs = Over(store);
 
         var warmUp = MountWarmUp.RunAsync(fs, NullLogger.Instance, TimeSpan.FromMilliseconds(200), CancellationToken.None);
 
@@ -28,7 +31,7 @@ public sealed class MountWarmUpTests
     public async Task A_failure_of_a_kind_no_store_names_does_not_stop_the_mount()
     {
         var store = new FaultInjectingObjectStore(new InMemoryObjectStore()).FailFrom(StoreCall.Get, 1, () => new InvalidOperationException("an answer nobody expected"));
-        await using var fs = new MountedFileSystem(store, new FileSystemOptions(), NullLoggerFactory.Instance);
+        await using var fs = Over(store);
 
         await MountWarmUp.RunAsync(fs, NullLogger.Instance, MountWarmUp.Limit, CancellationToken.None);
 
