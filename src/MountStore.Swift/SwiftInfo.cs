@@ -19,8 +19,11 @@ internal static class SwiftInfo
         yield return new Uri(root, "/info");
     }
 
-    /// <summary>Limits from an /info document, falling back to Swift's defaults for what it does not say.</summary>
-    public static StoreLimits Parse(JsonNode? info)
+    /// <summary>
+    /// Limits from an /info document, falling back to Swift's defaults for what it does not say.
+    /// <paramref name="rgw"/>: the server is Ceph's RGW, whose version is Ceph's.
+    /// </summary>
+    public static StoreLimits Parse(JsonNode? info, bool rgw = false)
     {
         var swift = info?["swift"];
         var slo = info?["slo"];
@@ -33,6 +36,16 @@ internal static class SwiftInfo
             MinPartBytes = Math.Max(1, (long?)slo?["min_segment_size"] ?? 1),
             MaxParts = (int?)slo?["max_manifest_segments"] ?? 1000,
             PartsCanMoveToAnotherKey = true,
+            // RGW's SLO rows are told apart by their manifest's empty hash and asked about when
+            // listed (RgwSloQuirks); Swift marks them itself from 2.19 on
+            ListingsMarkLargeObjects = rgw || IsAtLeast((string?)swift?["version"], new Version(2, 19)),
         };
+    }
+
+    private static bool IsAtLeast(string? version, Version wanted)
+    {
+        // "2.30.1", or a distribution's "2.30.1.dev12": the first three numbers are enough
+        var numbers = (version ?? "").Split('.').Take(3).TakeWhile(part => int.TryParse(part, out _)).ToArray();
+        return numbers.Length >= 2 && Version.TryParse(string.Join('.', numbers), out var parsed) && parsed >= wanted;
     }
 }

@@ -87,7 +87,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
             {
                 using var response = await _http.GetAsync(url, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode) continue;
-                return SwiftInfo.Parse(await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken).ConfigureAwait(false));
+                return SwiftInfo.Parse(await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken).ConfigureAwait(false), RgwSloQuirks.IsRgwStorageUrl(token.StorageUrl));
             }
             catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException)
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MountStore.Core.FileSystem;
 using MountStore.Core.Metadata;
 using MountStore.Core.Model;
+using MountStore.Core.Namespace;
 using MountStore.Core.Storage;
 using MountStore.Testing;
 using static MountStore.Testing.FaultInjectingObjectStore;
@@ -18,7 +19,7 @@ public sealed class DeleteLookAheadTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private const int Files = 20;
-    private readonly InMemoryObjectStore _memory = new() { LooksBeforeDelete = true };
+    private readonly InMemoryObjectStore _memory = new(new StoreLimits { ListingsMarkLargeObjects = true }) { LooksBeforeDelete = true };
     private readonly FaultInjectingObjectStore _store;
     private readonly ManualClock _clock = new(Start);
 
@@ -38,6 +39,24 @@ public sealed class DeleteLookAheadTests
     {
         for (var i = 0; i < Files; i++)
             await _memory.PutTextAsync(File(i), $"file {i}");
+    }
+
+    /// <summary>
+    /// A mount of <paramref name="store"/>, filled with <see cref="Files"/> files, that looked at
+    /// every one two seconds ago: their metadata is cached for 30 s, but the answers are too old
+    /// for a delete. File <paramref name="empty"/>, when given, is empty.
+    /// </summary>
+    private async Task<MountedFileSystem> MountLookedAtLongAgoAsync(InMemoryObjectStore memory, IObjectStore store, int? empty = null)
+    {
+        for (var i = 0; i < Files; i++)
+            await memory.PutTextAsync(File(i), i == empty ? "" : $"file {i}");
+        var fs = new MountedFileSystem(store, new FileSystemOptions { ListAhead = 0, ListingMetadataParallel = 0, MetadataTtl = TimeSpan.FromSeconds(30) },
+            NullLoggerFactory.Instance, _clock);
+        await fs.ListDirectoryAsync("d", CancellationToken.None);
+        for (var i = 0; i < Files; i++)
+            await fs.LookupAsync(File(i), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        return fs;
     }
 
     /// <summary>What the kernel does for each name `rm -r` removes: a lookup, then the unlink.</summary>
@@ -73,25 +92,57 @@ public sealed class DeleteLookAheadTests
         Assert.Equal(Files, _store.CountOf(StoreCall.Head) + _store.CountOf(StoreCall.Get));
     }
 
-    [Fact]
-    public async Task A_run_of_deletes_asks_ahead_when_the_lookups_had_nothing_to_ask()
+    [Theory]
+    [InlineData(true, 0, 1)] // the run's one listing page answers every later delete, with no HEAD
+    [InlineData(false, Files - 2, 0)] // Swift before 2.19: a HEAD each, asked while an earlier one is deleted
+    public async Task A_run_of_deletes_asks_about_the_files_ahead_when_the_lookups_answers_are_stale(bool listingsMarkLargeObjects, int headsAhead, int listings)
     {
-        await FillAsync();
-        await using var fs = Mount();
+        var memory = new InMemoryObjectStore(new StoreLimits { ListingsMarkLargeObjects = listingsMarkLargeObjects }) { LooksBeforeDelete = true };
+        var store = new FaultInjectingObjectStore(memory);
+        await using var fs = await MountLookedAtLongAgoAsync(memory, store);
+        var headsBefore = store.CountOf(StoreCall.Head);
+        var listsBefore = store.CountOf(StoreCall.List);
+
+        await RemoveInOrderAsync(fs);
+
+        await AssertAllGoneAsync(memory);
+        // the first delete is alone, and the second starts the run: both look for themselves
+        Assert.Equal(2, memory.DeletesThatLooked);
+        Assert.Equal(Files - 2, memory.DeletesGivenAnAnswer);
+        Assert.Equal(headsAhead, store.CountOf(StoreCall.Head) - headsBefore);
+        Assert.Equal(listings, store.CountOf(StoreCall.List) - listsBefore);
+    }
+
+    [Theory]
+    [InlineData(false, true, 0, 0)] // S3: deletes without looking, so nothing is asked
+    [InlineData(true, true, 0, 1)] // Swift: the row's version will do; the delete looks for itself
+    [InlineData(true, false, 1, 0)] // Swift before 2.19: the row's version may be a manifest's, so the lookup asks
+    public async Task An_unlink_of_a_listed_file_nobody_looked_at_loads_no_metadata_unless_the_row_cannot_tell_its_version(
+        bool looksBeforeDelete, bool listingsMarkLargeObjects, int askedByTheUnlink, int deletesThatLooked)
+    {
+        var memory = new InMemoryObjectStore(new StoreLimits { ListingsMarkLargeObjects = listingsMarkLargeObjects }) { LooksBeforeDelete = looksBeforeDelete };
+        var store = new FaultInjectingObjectStore(memory);
+        await memory.PutTextAsync(File(0), "file 0");
+        await using var fs = new MountedFileSystem(store, new FileSystemOptions { ListAhead = 0, ListingMetadataParallel = 0 }, NullLoggerFactory.Instance, _clock);
         await fs.ListDirectoryAsync("d", CancellationToken.None);
-        for (var i = 0; i < Files; i++)
-            await fs.LookupAsync(File(i), CancellationToken.None); // metadata loaded, and cached for 30 s
-        _clock.Advance(TimeSpan.FromSeconds(2)); // ...but those answers are too old for a delete
-        var headsBefore = _store.CountOf(StoreCall.Head);
+
+        Assert.Null(await fs.UnlinkAsync(File(0), CancellationToken.None));
+
+        Assert.Null(await memory.HeadAsync(File(0), CancellationToken.None));
+        Assert.Equal(askedByTheUnlink, store.CountOf(StoreCall.Head) + store.CountOf(StoreCall.Get));
+        Assert.Equal(deletesThatLooked, memory.DeletesThatLooked);
+    }
+
+    [Fact]
+    public async Task A_listing_answers_only_plain_objects_so_an_empty_file_asks_for_itself()
+    {
+        await using var fs = await MountLookedAtLongAgoAsync(_memory, _store, empty: 5); // on Swift it could be a DLO's manifest
 
         await RemoveInOrderAsync(fs);
 
         await AssertAllGoneAsync(_memory);
-        // the first delete is alone, and the second starts the run: both look for themselves;
-        // every later one finds its file asked about while an earlier one was deleted
-        Assert.Equal(2, _memory.DeletesThatLooked);
-        Assert.Equal(Files - 2, _memory.DeletesGivenAnAnswer);
-        Assert.Equal(Files - 2, _store.CountOf(StoreCall.Head) - headsBefore);
+        Assert.Equal(3, _memory.DeletesThatLooked); // the first two, and the empty one
+        Assert.Equal(Files - 3, _memory.DeletesGivenAnAnswer);
     }
 
     [Fact]
@@ -134,13 +185,7 @@ public sealed class DeleteLookAheadTests
     {
         var memory = new InMemoryObjectStore(); // as S3: deletes without asking first
         var store = new FaultInjectingObjectStore(memory);
-        for (var i = 0; i < Files; i++)
-            await memory.PutTextAsync(File(i), $"file {i}");
-        await using var fs = new MountedFileSystem(store, new FileSystemOptions { ListAhead = 0, ListingMetadataParallel = 0 }, NullLoggerFactory.Instance, _clock);
-        await fs.ListDirectoryAsync("d", CancellationToken.None);
-        for (var i = 0; i < Files; i++)
-            await fs.LookupAsync(File(i), CancellationToken.None);
-        _clock.Advance(TimeSpan.FromSeconds(2)); // as above: a Swift mount would now ask ahead
+        await using var fs = await MountLookedAtLongAgoAsync(memory, store); // as above: a Swift mount would now ask ahead
         var headsBefore = store.CountOf(StoreCall.Head);
 
         await RemoveInOrderAsync(fs);
@@ -151,29 +196,48 @@ public sealed class DeleteLookAheadTests
     }
 
     [Fact]
-    public void A_single_unlink_asks_about_nothing_and_a_run_asks_a_few_ahead_within_its_parallel_limit()
+    public void A_single_unlink_lists_nothing_and_a_run_lists_once_after_its_last_file_keeping_plain_objects_only()
     {
         var listing = new DirectoryListing(
             Enumerable.Range(0, Files).Select(i => new DirectoryEntry($"f{i:D2}", new NodeAttributes(NodeKind.File, 1, 420, 0, 0, Start, $"e{i}", false))).ToList(), Start);
-        var asked = new List<string>();
-        DeleteLookAhead LookingAhead(Task answer) => new(
-            (path, _) => { asked.Add(path); return answer; },
-            new RecentAnswers(16, TimeSpan.FromSeconds(1), _clock), key => key, path => path == "d/f04", _clock, ahead: 4, parallel: 2, TimeSpan.FromSeconds(1));
+        var asked = new List<ListRequest>();
+        var answers = new RecentAnswers(64, TimeSpan.FromSeconds(1), _clock);
+        var page = new TaskCompletionSource<ListingPage>();
+        var ahead = new DeleteLookAhead(request => { asked.Add(request); return page.Task; }, (_, _) => throw new InvalidOperationException("no HEAD where a listing answers"),
+            () => true, new ObjectNamespace(""), answers, path => path == "d/f04", _clock, ahead: 4, parallel: 2, TimeSpan.FromSeconds(1));
 
-        var slow = LookingAhead(new TaskCompletionSource().Task); // answers that never come
-        slow.Unlinking("d/f00", listing);
+        ahead.Unlinking("d/f00", listing);
         Assert.Empty(asked);
-        slow.Unlinking("d/f01", listing); // a run: f02..f05 wanted, two at a time
-        Assert.Equal(["d/f02", "d/f03"], asked);
+        ahead.Unlinking("d/f01", listing); // a run: the files after f01 are wanted
+        var request = Assert.Single(asked);
+        Assert.Equal(new ListRequest("d/", "/", MaxKeys: DeleteLookAhead.FilesPerListing, StartAfter: "d/f01"), request);
+        ahead.Unlinking("d/f02", listing); // the listing in flight will answer: no second one
+        Assert.Single(asked);
 
-        asked.Clear();
-        var quick = LookingAhead(Task.CompletedTask);
-        quick.Unlinking("d/f00", listing);
-        quick.Unlinking("d/f01", listing);
-        Assert.Equal(["d/f02", "d/f03", "d/f05"], asked); // four ahead, no more, and not f04, which is being written here
+        page.SetResult(new ListingPage(
+        [
+            Info("d/f03"),
+            Info("d/f04"), // being written here: the store's answer is about an older version
+            Info("d/f05") with { Size = 0 }, // empty: may be a DLO's manifest
+            Info("d/f06") with { IsSegmented = true }, // an SLO: its manifest decides
+            Info("d/f07"),
+        ], [], "d/f07"));
+        Assert.True(SpinWait.SpinUntil(() => ahead.ListingsDone == 1, TimeSpan.FromSeconds(30))); // the page is read on a pool thread
+        Assert.Equal([true, false, false, false, true], new[] { 3, 4, 5, 6, 7 }.Select(i => answers.HasFresh($"d/f{i:D2}")));
+        Assert.NotNull(ahead.Take("d/f03", "etag-d/f03"));
+        Assert.Equal(1, ahead.AnsweredAhead);
+
+        ahead.Unlinking("d/f03", listing); // f05 and f06 have no answer, but the page reached past them: not listed again
+        Assert.Single(asked);
+        ahead.Unlinking("d/f05", listing); // f08 lies beyond the page
+        Assert.Equal(2, asked.Count);
+        Assert.Equal("d/f05", asked[1].StartAfter);
+        Assert.True(SpinWait.SpinUntil(() => ahead.ListingsDone == 2, TimeSpan.FromSeconds(30)));
+        Assert.Null(ahead.Take("d/f07", "another version"));
+
         _clock.Advance(TimeSpan.FromSeconds(3));
-        quick.Unlinking("d/f09", listing); // seconds later: not a run
-        Assert.Equal(3, asked.Count);
+        ahead.Unlinking("d/f09", listing); // seconds later: not a run
+        Assert.Equal(2, asked.Count);
     }
 
     [Fact]

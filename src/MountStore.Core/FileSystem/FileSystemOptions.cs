@@ -46,14 +46,14 @@ public sealed record FileSystemOptions
     public int ListAheadParallel { get; init; } = 4;
 
     /// <summary>
-    /// Files asked about ahead of a run of deletes in one folder (`rm -r`), on a store that asks
-    /// before it deletes (Swift), at most <see cref="DeleteAheadParallel"/> at a time
-    /// (<see cref="DeleteLookAhead"/>). 0: each delete asks for itself. Default 4: a HEAD runs
-    /// beside each DELETE instead of before it.
+    /// How many of the next files a run of deletes in one folder (`rm -r`) wants answered before
+    /// it reaches them, on a store that asks before it deletes (Swift); when one is not, a
+    /// listing page asks about the files after the last delete (<see cref="DeleteLookAhead"/>).
+    /// 0: each delete asks for itself. Default 4.
     /// </summary>
     public int DeleteAhead { get; init; } = 4;
 
-    /// <summary>Questions in flight at once ahead of a run of deletes. Default 2.</summary>
+    /// <summary>Listings in flight at once ahead of runs of deletes (one per folder). Default 2.</summary>
     public int DeleteAheadParallel { get; init; } = 2;
 
     /// <summary>

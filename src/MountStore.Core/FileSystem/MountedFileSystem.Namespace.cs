@@ -90,7 +90,11 @@ public sealed partial class MountedFileSystem
                 Removed(path, directory: false); // never stored: nothing to delete
                 return null;
             }
-            var attributes = writer is null ? await GetAttributesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+            // the listing's row says all a delete needs (kind and version), no HEAD for the mtime,
+            // unless the row cannot tell a large object's version (Swift before 2.19 lists an
+            // SLO with its manifest's hash) and the store compares versions before it deletes
+            var rowWillDo = !_store.InspectsBeforeDelete || _store.Limits.ListingsMarkLargeObjects;
+            var attributes = writer is null ? await GetAttributesAsync(path, loadMetadata: !rowWillDo, cancellationToken).ConfigureAwait(false) : null;
             if (attributes is { IsDirectory: true })
                 throw new FileSystemException(FileSystemError.IsADirectory, path, "is a directory");
             // only the version this mount knows of: one changed elsewhere meanwhile stays (EIO)

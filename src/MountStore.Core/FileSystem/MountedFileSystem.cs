@@ -82,7 +82,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             _cache, _subtrees, options.ListAhead, options.ListAheadParallel, WalkNamesOf(options), loggers.CreateLogger<ListingLookAhead>());
         _writers = new OpenWriters(options.NodeDefaults, loggers.CreateLogger<OpenWriters>());
         if (recentAnswers is not null)
-            _deleteAhead = new DeleteLookAhead(_metadata.LoadListedAsync, recentAnswers, _namespace.KeyOf, path => _writers.Find(path) is not null, _clock, options.DeleteAhead, options.DeleteAheadParallel, options.DeleteAheadFreshFor);
+            _deleteAhead = new DeleteLookAhead(request => store.ListAsync(request, CancellationToken.None), _metadata.LoadListedAsync, () => store.Limits.ListingsMarkLargeObjects, _namespace, recentAnswers, path => _writers.Find(path) is not null, _clock, options.DeleteAhead, options.DeleteAheadParallel, options.DeleteAheadFreshFor);
         staging ??= new StagingArea(options.Writing.StagingDirectory, options.Writing.StagingLimitBytes);
         if (options.DataCache is { } cacheOptions)
             _dataCache = DataCache.Open(cacheOptions, loggers.CreateLogger<DataCache>(), () => staging.UsedBytes);
@@ -176,7 +176,16 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
     public NodeAttributes RootAttributes { get; }
 
     /// <summary>What is at <paramref name="path"/>, or null when nothing is.</summary>
-    public async ValueTask<NodeAttributes?> LookupAsync(string path, CancellationToken cancellationToken)
+    public ValueTask<NodeAttributes?> LookupAsync(string path, CancellationToken cancellationToken) =>
+        LookupAsync(path, loadMetadata: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="LookupAsync(string, CancellationToken)"/>; with <paramref name="loadMetadata"/>
+    /// false, a listed file is answered by its listing row (kind, size, version) without a
+    /// request for the mtime, mode and owner the row lacks, for a caller that needs none of them
+    /// (a delete: `rm -r` of files nobody looked at costs no HEAD each).
+    /// </summary>
+    private async ValueTask<NodeAttributes?> LookupAsync(string path, bool loadMetadata, CancellationToken cancellationToken)
     {
         try
         {
@@ -197,7 +206,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             if (listing is not null)
             {
                 var entry = PreferredOrNull(path, listing.Find(PathNames.NameOf(path))?.Attributes);
-                return entry is { IsDirectory: false, MetadataLoaded: false }
+                // an empty row may be a Swift DLO's manifest, whose row tells neither the object's
+                // size nor its version: only a HEAD does
+                return entry is { IsDirectory: false, MetadataLoaded: false } && (loadMetadata || entry.Size == 0)
                     ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
                     : entry;
             }
@@ -230,8 +241,11 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             : null;
 
     /// <summary>What is at <paramref name="path"/>; throws <see cref="FileSystemError.NotFound"/> when nothing is.</summary>
-    public async ValueTask<NodeAttributes> GetAttributesAsync(string path, CancellationToken cancellationToken) =>
-        await LookupAsync(path, cancellationToken).ConfigureAwait(false)
+    public ValueTask<NodeAttributes> GetAttributesAsync(string path, CancellationToken cancellationToken) =>
+        GetAttributesAsync(path, loadMetadata: true, cancellationToken);
+
+    private async ValueTask<NodeAttributes> GetAttributesAsync(string path, bool loadMetadata, CancellationToken cancellationToken) =>
+        await LookupAsync(path, loadMetadata, cancellationToken).ConfigureAwait(false)
         ?? throw new FileSystemException(FileSystemError.NotFound, path, "no such file or directory");
 
     /// <summary>

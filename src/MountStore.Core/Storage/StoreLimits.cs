@@ -25,6 +25,14 @@ public sealed record StoreLimits
     /// </summary>
     public bool PartsCanMoveToAnotherKey { get; init; }
 
+    /// <summary>
+    /// True when a listing row tells a large object from a plain one
+    /// (<see cref="ObjectInfo.IsSegmented"/>), so a delete may take a row's word for how to delete
+    /// it. Swift from 2.19 (2018) lists an SLO's own ETag as slo_etag; before, an SLO's row looks
+    /// like a plain object's, and a plain DELETE of it would leave its segments behind.
+    /// </summary>
+    public bool ListingsMarkLargeObjects { get; init; }
+
     /// <summary>Largest object the store holds (S3: 5 TiB; Swift: parts × part size).</summary>
     public long MaxObjectBytes => Math.Min(5L << 40, MaxParts * MaxPartBytes);
 
