@@ -53,7 +53,10 @@ public sealed record FileSystemOptions
     /// </summary>
     public int DeleteAhead { get; init; } = 4;
 
-    /// <summary>Listings in flight at once ahead of runs of deletes (one per folder). Default 2.</summary>
+    /// <summary>
+    /// Questions in flight at once ahead of runs of deletes: listing pages (one per folder), or
+    /// HEADs where a listing row cannot answer. Default 2.
+    /// </summary>
     public int DeleteAheadParallel { get; init; } = 2;
 
     /// <summary>
