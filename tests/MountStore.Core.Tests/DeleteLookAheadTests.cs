@@ -134,6 +134,26 @@ public sealed class DeleteLookAheadTests
     }
 
     [Fact]
+    public async Task An_unlink_whose_listing_row_shows_another_version_than_the_mount_knows_asks_the_store()
+    {
+        var memory = new InMemoryObjectStore(new StoreLimits { ListingsMarkLargeObjects = true }) { LooksBeforeDelete = true };
+        var store = new FaultInjectingObjectStore(memory);
+        await memory.PutTextAsync(File(0), "the stored version");
+        await using var fs = new MountedFileSystem(store, new FileSystemOptions { ListAhead = 0, ListingMetadataParallel = 0 }, NullLoggerFactory.Instance, _clock);
+        await fs.LookupAsync(File(0), CancellationToken.None); // the mount knows the stored version
+        // a listing sent later shows the version before (one sent while this mount stored the file)
+        memory.ListAs(File(0), row => row with { ETag = "the-version-before" });
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await fs.ListDirectoryAsync("d", CancellationToken.None);
+        var asked = store.CountOf(StoreCall.Head) + store.CountOf(StoreCall.Get);
+
+        Assert.Null(await fs.UnlinkAsync(File(0), CancellationToken.None)); // not EIO: the row's version is not taken
+
+        Assert.Null(await memory.HeadAsync(File(0), CancellationToken.None));
+        Assert.Equal(1, store.CountOf(StoreCall.Head) + store.CountOf(StoreCall.Get) - asked);
+    }
+
+    [Fact]
     public async Task A_listing_answers_only_plain_objects_so_an_empty_file_asks_for_itself()
     {
         await using var fs = await MountLookedAtLongAgoAsync(_memory, _store, empty: 5); // on Swift it could be a DLO's manifest

@@ -207,8 +207,10 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             {
                 var entry = PreferredOrNull(path, listing.Find(PathNames.NameOf(path))?.Attributes);
                 // an empty row may be a Swift DLO's manifest, whose row tells neither the object's
-                // size nor its version: only a HEAD does
-                return entry is { IsDirectory: false, MetadataLoaded: false } && (loadMetadata || entry.Size == 0)
+                // size nor its version: only a HEAD does; and a row that disagrees with what this
+                // mount knows of the file (a listing sent while this mount stored it can show the
+                // version before) is settled by a HEAD, not taken for the version
+                return entry is { IsDirectory: false, MetadataLoaded: false } && (loadMetadata || entry.Size == 0 || KnowsAnotherVersion(path, entry))
                     ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
                     : entry;
             }
@@ -225,6 +227,9 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             throw FailureTranslation.Of(e, path);
         }
     }
+
+    private bool KnowsAnotherVersion(string path, NodeAttributes listed) =>
+        _cache.TryGetAttributes(path, out var known, out _) && known is not null && !known.IsVersion(listed.ETag);
 
     /// <summary>Folders up to this size are listed again when their listing expires under a lookup.</summary>
     private const int RelistLimit = 10_000;
