@@ -210,7 +210,7 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
                 // size nor its version: only a HEAD does; and a row that disagrees with what this
                 // mount knows of the file (a listing sent while this mount stored it can show the
                 // version before) is settled by a HEAD, not taken for the version
-                return entry is { IsDirectory: false, MetadataLoaded: false } && (loadMetadata || entry.Size == 0 || KnowsAnotherVersion(path, entry))
+                return entry is { IsDirectory: false, MetadataLoaded: false } && (loadMetadata || entry.Size == 0 || (known is not null && !known.IsVersion(entry.ETag)))
                     ? await _metadata.LoadAsync(path, listing, cancellationToken).ConfigureAwait(false)
                     : entry;
             }
@@ -227,9 +227,6 @@ public sealed partial class MountedFileSystem : IAsyncDisposable
             throw FailureTranslation.Of(e, path);
         }
     }
-
-    private bool KnowsAnotherVersion(string path, NodeAttributes listed) =>
-        _cache.TryGetAttributes(path, out var known, out _) && known is not null && !known.IsVersion(listed.ETag);
 
     /// <summary>Folders up to this size are listed again when their listing expires under a lookup.</summary>
     private const int RelistLimit = 10_000;
