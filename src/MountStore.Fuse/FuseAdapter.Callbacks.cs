@@ -311,10 +311,18 @@ internal sealed unsafe partial class FuseAdapter
     {
         var handle = info->Handle;
         var length = (int)size;
-        // libfuse reuses its buffer once this returns: copy the bytes before going async
-        var data = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
-        new ReadOnlySpan<byte>(buffer, length).CopyTo(data);
-        Guard(request, "write", () => _ = Current.WriteAsync(request, inode, handle, data, length, offset));
+        var bytes = (nint)buffer;
+        Guard(request, "write", () =>
+        {
+            // Most writes of a file written in order fit the part being filled: those go straight
+            // from libfuse's buffer into it, one copy of the file fewer.
+            if (Current.TryWriteNow(request, handle, new ReadOnlySpan<byte>((void*)bytes, length), offset))
+                return;
+            // libfuse reuses its buffer once this returns: copy the bytes before going async
+            var data = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+            new ReadOnlySpan<byte>((void*)bytes, length).CopyTo(data);
+            _ = Current.WriteAsync(request, inode, handle, data, length, offset);
+        });
     }
 
     [UnmanagedCallersOnly]

@@ -34,6 +34,15 @@ internal sealed partial class FuseAdapter
         }
     }
 
+    /// <summary>A write taken at once (see <see cref="MountedFileSystem.TryWriteNow"/>) and answered; false when it needs <see cref="WriteAsync"/>.</summary>
+    private bool TryWriteNow(nint request, ulong handle, ReadOnlySpan<byte> data, long offset)
+    {
+        if (!_fs.TryWriteNow(handle, offset, data))
+            return false;
+        LibFuse.ReplyWrite(request, (nuint)data.Length);
+        return true;
+    }
+
     private async Task WriteAsync(nint request, ulong inode, ulong handle, byte[] data, int length, long offset)
     {
         try

@@ -64,6 +64,16 @@ public sealed partial class MountedFileSystem
     }
 
     /// <summary>
+    /// Writes <paramref name="data"/> at <paramref name="offset"/> when it can be done at once
+    /// (appending to a file uploaded as it is written, with room in the part being filled), and
+    /// says whether it did; false writes nothing, and <see cref="WriteAsync"/> does the rest, with
+    /// its errors. The bytes are taken before this returns.
+    /// </summary>
+    public bool TryWriteNow(ulong handle, long offset, ReadOnlySpan<byte> data) =>
+        _open.TryGetValue(handle, out var opened) && opened.Mode.Write && opened.Writer is { IsSealed: false } writer &&
+        writer.TryWriteNow(offset, data);
+
+    /// <summary>
     /// Commits what was written through <paramref name="handle"/> (every close): returns once
     /// the object is in the store and verified, and throws when it could not be stored. With
     /// write-back, returns once the file is whole and flushed on local disk and its upload is

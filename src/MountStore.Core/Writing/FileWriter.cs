@@ -213,6 +213,29 @@ public sealed class FileWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="data"/> at the end of a file being uploaded as it is written, when
+    /// that needs no wait of any kind, and says whether it did; false writes nothing and the
+    /// caller goes the <see cref="WriteAsync"/> way. The bytes are copied before this returns.
+    /// </summary>
+    public bool TryWriteNow(long offset, ReadOnlySpan<byte> data)
+    {
+        if (!_gate.Wait(0))
+            return false;
+        try
+        {
+            if (_conflict is not null || _streaming is not { } streaming || offset + data.Length > _context.Sizing.Capacity ||
+                !streaming.TryAppendNow(offset, data))
+                return false;
+            Written(offset + data.Length);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private void Written(long end)
     {
         Volatile.Write(ref _length, Math.Max(_length, end));

@@ -156,6 +156,27 @@ public sealed class StreamingUpload : IAsyncDisposable
 
     private static readonly ReadOnlyMemory<byte> ZeroBlock = new byte[1 << 20];
 
+    /// <summary>
+    /// Appends <paramref name="data"/> at the end when the part being filled has room for all of
+    /// it as it is (no buffer to rent or grow, no part to send, no local copy to keep), and says
+    /// whether it did; false writes nothing. Never waits, so a caller can hand over bytes it owns
+    /// only until it returns (libfuse's request buffer) instead of copying them first.
+    /// </summary>
+    public bool TryAppendNow(long offset, ReadOnlySpan<byte> data)
+    {
+        if (_failure is not null || _mirror is not null || offset != Length || _parts.Count == 0)
+            return false;
+        var last = _parts[^1];
+        if (last.Buffer is not { } buffer || last.Upload is not null ||
+            data.Length > Math.Min(last.Capacity, buffer.Length) - last.Filled)
+            return false;
+        data.CopyTo(buffer.GetSpan()[last.Filled..]);
+        last.Filled += data.Length;
+        Length += data.Length;
+        _progress?.Wrote(Length);
+        return true;
+    }
+
     private void Patch(long offset, ReadOnlySpan<byte> data)
     {
         foreach (var part in _parts)
