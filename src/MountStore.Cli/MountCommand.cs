@@ -64,6 +64,9 @@ internal static class MountCommand
         try
         {
             remote = RemoteAddress.Parse(result.GetValue(o.Remote)!);
+            // Before the store's first request: .NET reads it once, when a socket first goes async.
+            if (!OperatingSystem.IsWindows())
+                InlineSocketCompletions.Choose(remote.Kind);
             var door = Doors.Doors.ForThisPlatform();
             var mountPoint = MountPointChecks.Validate(directory, result.GetValue(o.AllowNonEmpty), door);
             var processEnvironment = EnvironmentSnapshot.Take();
