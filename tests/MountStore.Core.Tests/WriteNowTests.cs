@@ -35,13 +35,7 @@ public sealed class WriteNowTests : IAsyncDisposable
         return taken;
     }
 
-    private async Task<byte[]> StoredAsync(string key)
-    {
-        using var content = await _swift.Memory.GetAsync(key, null, CancellationToken.None);
-        using var copy = new MemoryStream();
-        await content.Stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
+    private Task<byte[]> StoredAsync(string key) => _swift.Memory.ReadAllBytesAsync(key);
 
     [Fact]
     public async Task A_file_written_in_order_goes_mostly_straight_into_its_parts_and_is_stored_whole()
@@ -105,10 +99,7 @@ public sealed class WriteNowTests : IAsyncDisposable
         Assert.Equal(0, await WriteInChunksAsync(s3.FileSystem, file.Handle, data));
         await s3.FileSystem.FlushAsync(file.Handle, CancellationToken.None);
         await s3.FileSystem.ReleaseAsync(file.Handle);
-        using var content = await s3.Memory.GetAsync("s3.bin", null, CancellationToken.None);
-        using var copy = new MemoryStream();
-        await content.Stream.CopyToAsync(copy);
-        Assert.Equal(data, copy.ToArray());
+        Assert.Equal(data, await s3.Memory.ReadAllBytesAsync("s3.bin"));
     }
 
     [Fact]
