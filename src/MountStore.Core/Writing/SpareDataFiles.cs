@@ -42,9 +42,11 @@ internal sealed class SpareDataFiles(Func<(string Id, SafeFileHandle File)> crea
             }
             finally
             {
-                Volatile.Write(ref _refilling, 0);
+                // Before saying the refill is over: Dispose waits for that, and must not return
+                // while this thread still holds a spare it took from the queue to delete.
                 if (_disposed)
                     DeleteAll(); // one made as the mount stopped
+                Volatile.Write(ref _refilling, 0);
             }
         });
     }
