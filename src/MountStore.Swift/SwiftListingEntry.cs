@@ -44,6 +44,15 @@ internal sealed class SwiftManifestEntry
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("hash")] public string? Hash { get; set; }
     [JsonPropertyName("bytes")] public long Bytes { get; set; }
+
+    /// <summary>Only these bytes of the segment belong to the object ("first-last").</summary>
+    [JsonPropertyName("range")] public string? Range { get; set; }
+
+    /// <summary>The segment is itself an SLO.</summary>
+    [JsonPropertyName("sub_slo")] public bool SubSlo { get; set; }
+
+    /// <summary>Bytes kept in the manifest itself (base64) instead of a segment object.</summary>
+    [JsonPropertyName("data")] public string? Data { get; set; }
 }
 
 /// <summary>The JSON answer of a bulk or multipart-manifest delete (status 200 even when it failed).</summary>

@@ -14,7 +14,7 @@ namespace MountStore.Swift;
 /// ranged GETs (SLO and DLO objects read like any other), PUT with MD5 checks, COPY, and
 /// segmented uploads as Static Large Objects with segments in <c>&lt;container&gt;_segments</c>.
 /// </summary>
-public sealed class SwiftObjectStore : IObjectStore, IDisposable
+public sealed partial class SwiftObjectStore : IObjectStore, IDisposable
 {
     private readonly SwiftStoreOptions _options;
     private readonly SwiftConnection _connection;
@@ -169,6 +169,8 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     public async Task<ObjectContent> GetAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
         Limits.ValidateKey("GET", key);
+        if (await TryGetFromSegmentAsync(key, range, ifMatch, cancellationToken).ConfigureAwait(false) is { } fromSegment)
+            return fromSegment;
         // RGW's Swift API answers 412 to If-Match on any SLO or DLO, even with the right ETag:
         // once seen, the condition is left off and the caller's check of the answer's ETag is what
         // keeps the read to one version.
@@ -201,6 +203,7 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
             }
             await ThrowUnlessSuccessAsync(response, "GET", key, Missing.Object, cancellationToken).ConfigureAwait(false);
             var whole = SwiftObjectHeaders.Read(key, response);
+            MapSegmentsWhenWorthIt(key, range, ifMatch, whole, response);
             var offset = response.Content.Headers.ContentRange?.From ?? 0;
             var length = response.Content.Headers.ContentLength ?? whole.Size - offset;
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -603,6 +606,11 @@ public sealed class SwiftObjectStore : IObjectStore, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (!_closing.IsCancellationRequested)
+        {
+            _closing.Cancel(); // a manifest still loading for a map stops
+            _closing.Dispose();
+        }
         _http.Dispose();
         _segmentContainerGate.Dispose();
     }

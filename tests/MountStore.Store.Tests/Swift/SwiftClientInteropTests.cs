@@ -37,9 +37,10 @@ public sealed class SwiftClientInteropTests : IAsyncLifetime
         return data;
     }
 
-    private static async Task<byte[]> ReadAllAsync(IObjectStore store, string key, ByteRange? range = null)
+    private static async Task<byte[]> ReadAllAsync(IObjectStore store, string key, ByteRange? range = null, string? version = null)
     {
-        await using var content = await store.GetAsync(key, range, CancellationToken.None);
+        await using var content = await store.GetAsync(key, range, version, CancellationToken.None);
+        VersionChecks.EnsureVersion(content, key, version);
         using var copy = new MemoryStream();
         await content.Stream.CopyToAsync(copy);
         return copy.ToArray();
@@ -78,6 +79,40 @@ public sealed class SwiftClientInteropTests : IAsyncLifetime
         await swift.DeleteAsync(key, CancellationToken.None);
         Assert.Null(await swift.HeadAsync(key, CancellationToken.None));
         Assert.Equal(0, await SegmentCounter.CountAsync(Container + "_segments", key + "/"));
+    }
+
+    [Fact]
+    public async Task A_reader_of_a_swiftclient_slo_reads_inside_a_segment_straight_from_it_and_only_that_version()
+    {
+        var key = _prefix + "slo-direct.bin";
+        string[] slo = ["--use-slo", "--segment-size", (2 * MiB).ToString()];
+        var data = await UploadWithSwiftClientAsync(key, 6 * MiB + 99, slo);
+        using var swift = LocalSwiftServer.SwiftStore(Container);
+        var version = (await swift.HeadAsync(key, CancellationToken.None))!.ETag;
+
+        // a reader past its first MiB is read the usual way while the map of the segments loads
+        Assert.Equal(data[..(2 * MiB)], await ReadAllAsync(swift, key, new ByteRange(0, 2 * MiB), version));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (swift.SegmentMaps.Find(key, version, 0, 1) is null && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.NotNull(swift.SegmentMaps.Find(key, version, 0, 1));
+
+        var before = swift.SegmentReads;
+        for (var at = 0; at < 6 * MiB; at += MiB)
+            Assert.Equal(data[at..(at + MiB)], await ReadAllAsync(swift, key, new ByteRange(at, MiB), version));
+        Assert.Equal(data[(6 * MiB)..], await ReadAllAsync(swift, key, new ByteRange(6 * MiB, 99), version));
+        Assert.Equal(before + 7, swift.SegmentReads);
+        // across a segment's end: through the manifest
+        Assert.Equal(data[(2 * MiB - 10)..(2 * MiB + 10)], await ReadAllAsync(swift, key, new ByteRange(2 * MiB - 10, 20), version));
+        Assert.Equal(before + 7, swift.SegmentReads);
+
+        // swiftclient replaces it and deletes the old segments: the old version is refused, not half read from its map
+        var newer = await UploadWithSwiftClientAsync(key, 6 * MiB + 99, slo);
+        await Assert.ThrowsAsync<ObjectChangedException>(() => ReadAllAsync(swift, key, new ByteRange(MiB, MiB), version));
+        Assert.Null(swift.SegmentMaps.Find(key, version, 0, 1));
+        var newVersion = (await swift.HeadAsync(key, CancellationToken.None))!.ETag;
+        Assert.NotEqual(version, newVersion);
+        Assert.Equal(newer[(3 * MiB)..(4 * MiB)], await ReadAllAsync(swift, key, new ByteRange(3 * MiB, MiB), newVersion));
     }
 
     [Fact]
