@@ -46,7 +46,9 @@ public sealed partial class SwiftObjectStore
         }, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         try
         {
-            if (response.StatusCode is not (HttpStatusCode.PartialContent or HttpStatusCode.OK))
+            // a 200 is the whole segment: right only when that is what was asked for
+            var whole = read.OffsetInSegment == 0 && wanted.Length >= segment.Size;
+            if (response.StatusCode != HttpStatusCode.PartialContent && !(response.StatusCode == HttpStatusCode.OK && whole))
             {
                 _logger.LogDebug("Segment {Segment} of '{Key}' answered {Status}; reading through the manifest again", segment.Path, key, (int)response.StatusCode);
                 _segmentMaps.Forget(key);
