@@ -84,6 +84,10 @@ public sealed class CachedObject
     {
         await fetch(start, destination, cancellationToken).ConfigureAwait(false);
         _cache.CountFetched(destination.Length);
+        // The fetch may have finished on the thread that serves every socket of the mount (Swift
+        // mounts run socket completions there, see InlineSocketCompletions); a write to disk that
+        // waits for the disk must not hold those up, so it is made on a pool thread.
+        await Task.Yield();
         Keep(start, destination.Span);
     }
 
