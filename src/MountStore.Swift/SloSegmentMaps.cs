@@ -61,7 +61,7 @@ internal sealed class SloSegmentMaps(int capacity = SloSegmentMaps.DefaultCapaci
 
     /// <summary>
     /// True when the caller should load the manifest of <paramref name="key"/> at
-    /// <paramref name="version"/> now (and then call <see cref="Keep"/> or <see cref="Forget"/>):
+    /// <paramref name="version"/> now (and then call <see cref="Keep"/>):
     /// nothing is known of that version yet. Marks it as being loaded, so only one caller does.
     /// </summary>
     public bool StartLoading(string key, string version)
@@ -78,8 +78,9 @@ internal sealed class SloSegmentMaps(int capacity = SloSegmentMaps.DefaultCapaci
 
     /// <summary>
     /// Keeps the map the manifest <paramref name="entries"/> give for <paramref name="whole"/>, when
-    /// they are that very version and every segment is a whole, plain object; otherwise remembers
-    /// that this version is read the usual way. Returns whether a map was kept.
+    /// they are that very version and every segment is a whole, plain object; otherwise (and with
+    /// no entries: the manifest could not be read, or a segment read through the map failed)
+    /// remembers that this version is read the usual way. Returns whether a map was kept.
     /// </summary>
     public bool Keep(string key, ObjectInfo whole, IReadOnlyList<SwiftManifestEntry>? entries)
     {
@@ -93,13 +94,6 @@ internal sealed class SloSegmentMaps(int capacity = SloSegmentMaps.DefaultCapaci
             Put(key, new Entry(version, map));
         }
         return map is not null;
-    }
-
-    /// <summary>Drops what is known of <paramref name="key"/> (a read through its map failed, or its load did).</summary>
-    public void Forget(string key)
-    {
-        lock (_lock)
-            _entries.Remove(key);
     }
 
     private static Map? MapOf(ObjectInfo whole, string version, IReadOnlyList<SwiftManifestEntry>? entries)

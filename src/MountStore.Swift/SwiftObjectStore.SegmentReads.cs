@@ -30,7 +30,7 @@ public sealed partial class SwiftObjectStore
     /// <summary>
     /// The range from the one segment that holds it, when a map of that version says which; null
     /// (read the usual way) when there is none, or the segment did not answer with its bytes: then
-    /// the map is dropped, and the usual GET says what happened to the object.
+    /// the map is given up for that version, and the usual GET says what happened to the object.
     /// </summary>
     private async Task<ObjectContent?> TryGetFromSegmentAsync(string key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
@@ -50,8 +50,9 @@ public sealed partial class SwiftObjectStore
             var whole = read.OffsetInSegment == 0 && wanted.Length >= segment.Size;
             if (response.StatusCode != HttpStatusCode.PartialContent && !(response.StatusCode == HttpStatusCode.OK && whole))
             {
+                // this version is read through the manifest from now on; a new version is mapped anew
                 _logger.LogDebug("Segment {Segment} of '{Key}' answered {Status}; reading through the manifest again", segment.Path, key, (int)response.StatusCode);
-                _segmentMaps.Forget(key);
+                _segmentMaps.Keep(key, read.Whole, null);
                 response.Dispose();
                 return null;
             }

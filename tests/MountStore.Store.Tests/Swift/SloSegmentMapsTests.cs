@@ -121,8 +121,11 @@ public sealed class SloSegmentMapsTests
         Assert.Null(maps.Find("o2", slos[2].Whole.ETag, 0, 10));
         Assert.NotNull(maps.Find("o0", slos[0].Whole.ETag, 0, 10));
 
-        maps.Forget("o0");
-        Assert.Equal(2, maps.Count);
+        // a version given up (a segment read failed) keeps its place but finds nothing
+        Assert.False(maps.Keep("o0", slos[0].Whole, null));
+        Assert.Null(maps.Find("o0", slos[0].Whole.ETag, 0, 10));
+        Assert.False(maps.StartLoading("o0", slos[0].Whole.ETag));
+        Assert.Equal(3, maps.Count);
     }
 
     [Fact]
