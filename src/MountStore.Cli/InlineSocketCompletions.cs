@@ -10,7 +10,7 @@ namespace MountStore.Cli;
 /// the read took 2.36 s instead of 2.53 s, 16 parallel readers 1.96 s instead of 2.31 s; writes
 /// unchanged. It is safe there because nothing after a Swift answer blocks: our client is async
 /// from the HTTP call to the FUSE reply, and the one synchronous write on that path (fetched
-/// bytes kept in the disk cache) goes to the page cache. A value already in the environment is kept.
+/// bytes kept in the disk cache) is made on a pool thread. A value already in the environment is kept.
 /// </para>
 /// <para>
 /// Off for S3, whatever the environment says: the AWS SDK reads an error's body synchronously

@@ -84,16 +84,8 @@ public sealed partial class SwiftObjectStore
     {
         try
         {
-            using var response = await _connection.SendAsync(RequestKind.Metadata, "read manifest", key,
-                url => new HttpRequestMessage(HttpMethod.Get, SwiftPaths.Object(url, _options.Container, key, "multipart-manifest=get")),
-                _closing.Token, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-            List<SwiftManifestEntry>? entries = null;
-            if (response.IsSuccessStatusCode && response.Content.Headers.ContentLength is > 0 and <= MaxManifestBytes)
-            {
-                var body = await response.Content.ReadAsByteArrayAsync(_closing.Token).ConfigureAwait(false);
-                entries = System.Text.Json.JsonSerializer.Deserialize(body, SwiftJson.Default.ListSwiftManifestEntry);
-            }
-            var mapped = _segmentMaps.Keep(key, whole, entries);
+            var body = await ReadManifestBodyAsync(key, MaxManifestBytes, _closing.Token).ConfigureAwait(false);
+            var mapped = _segmentMaps.Keep(key, whole, body is { Length: > 0 } ? ParseManifest(body) : null);
             _logger.LogDebug("'{Key}': {Outcome}", key, mapped
                 ? "reads inside one segment go straight to it"
                 : "its manifest cannot be mapped (ranges, nested, another version, or none readable); reads go through it");

@@ -493,16 +493,30 @@ public sealed partial class SwiftObjectStore : IObjectStore, IDisposable
     {
         if (kind?.DloManifest is { } dlo) return await ListDloSegmentsAsync(dlo, cancellationToken).ConfigureAwait(false);
         if (kind?.IsSlo != true) return [];
-        using var response = await _connection.SendAsync(RequestKind.Metadata, "read manifest", key,
-            url => new HttpRequestMessage(HttpMethod.Get, SwiftPaths.Object(url, _options.Container, key, "multipart-manifest=get")),
-            cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode) return [];
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var body = await ReadManifestBodyAsync(key, long.MaxValue, cancellationToken).ConfigureAwait(false);
+        if (body is null) return [];
         if (body.Length == 0)
             return await RgwSloQuirks.FindByListingAsync(this, key, kind.Info, cancellationToken).ConfigureAwait(false);
-        var entries = System.Text.Json.JsonSerializer.Deserialize(body, SwiftJson.Default.ListSwiftManifestEntry) ?? [];
-        return entries.Where(e => e.Name is not null).Select(e => SwiftSegment.FromPath(e.Name!, e.Hash, e.Bytes)).ToList();
+        return ParseManifest(body).Where(e => e.Name is not null).Select(e => SwiftSegment.FromPath(e.Name!, e.Hash, e.Bytes)).ToList();
     }
+
+    /// <summary>
+    /// The body of an SLO's manifest as the server keeps it (<c>?multipart-manifest=get</c>): null
+    /// when the GET fails, or when the body is longer than <paramref name="maxBytes"/> (or of
+    /// unknown length, with a bound); empty on RGW, which sends none.
+    /// </summary>
+    private async Task<byte[]?> ReadManifestBodyAsync(string key, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var response = await _connection.SendAsync(RequestKind.Metadata, "read manifest", key,
+            url => new HttpRequestMessage(HttpMethod.Get, SwiftPaths.Object(url, _options.Container, key, "multipart-manifest=get")),
+            cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        var length = response.Content.Headers.ContentLength;
+        if (!response.IsSuccessStatusCode || length > maxBytes || (length is null && maxBytes != long.MaxValue)) return null;
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<SwiftManifestEntry> ParseManifest(byte[] body) =>
+        System.Text.Json.JsonSerializer.Deserialize(body, SwiftJson.Default.ListSwiftManifestEntry) ?? [];
 
     private async Task<IReadOnlyList<SwiftSegment>> ListDloSegmentsAsync(string manifest, CancellationToken cancellationToken)
     {
