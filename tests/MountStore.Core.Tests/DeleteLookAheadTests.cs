@@ -230,7 +230,7 @@ public sealed class DeleteLookAheadTests
         Assert.Empty(asked);
         ahead.Unlinking("d/f01", listing); // a run: the files after f01 are wanted
         var request = Assert.Single(asked);
-        Assert.Equal(new ListRequest("d/", "/", MaxKeys: DeleteLookAhead.FilesPerListing, StartAfter: "d/f01"), request);
+        Assert.Equal(new ListRequest("d/", "/", MaxKeys: DeleteLookAhead.MostPerListing, StartAfter: "d/f01"), request);
         ahead.Unlinking("d/f02", listing); // the listing in flight will answer: no second one
         Assert.Single(asked);
 
@@ -258,6 +258,37 @@ public sealed class DeleteLookAheadTests
         _clock.Advance(TimeSpan.FromSeconds(3));
         ahead.Unlinking("d/f09", listing); // seconds later: not a run
         Assert.Equal(2, asked.Count);
+    }
+
+    [Fact]
+    public void A_listing_asks_about_as_many_files_as_the_run_deletes_in_three_quarters_of_a_second()
+    {
+        var listing = new DirectoryListing(
+            Enumerable.Range(0, Files).Select(i => new DirectoryEntry($"f{i:D2}", new NodeAttributes(NodeKind.File, 1, 420, 0, 0, Start, $"e{i}", false))).ToList(), Start);
+        var asked = new List<ListRequest>();
+        var ahead = new DeleteLookAhead(request => { asked.Add(request); return new TaskCompletionSource<ListingPage>().Task; }, (_, _) => Task.CompletedTask,
+            () => true, new ObjectNamespace(""), new RecentAnswers(64, TimeSpan.FromSeconds(1), _clock), _ => false, _clock, ahead: 4, parallel: 2, TimeSpan.FromSeconds(1));
+        Assert.Equal(DeleteLookAhead.MostPerListing, ahead.FilesPerListing()); // no run yet
+
+        ahead.Unlinking("d/f00", listing);
+        _clock.Advance(TimeSpan.FromMilliseconds(20));
+        ahead.Unlinking("d/f01", listing); // deletes 20 ms apart: 37 of them in 750 ms
+        Assert.Equal(37, Assert.Single(asked).MaxKeys);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(100)); // one slow delete moves the pace a quarter of the way: 40 ms
+        ahead.Unlinking("d/f02", listing);
+        Assert.Equal(DeleteLookAhead.FewestPerListing, ahead.FilesPerListing()); // 18 in 750 ms: no fewer than the fewest
+
+        for (var i = 3; i < 15; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+            ahead.Unlinking($"d/f{i:D2}", listing);
+        }
+        Assert.Equal(DeleteLookAhead.MostPerListing, ahead.FilesPerListing()); // fast deletes: the largest page
+
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        ahead.Unlinking("d/f15", listing); // seconds later: a new run, whose pace is not known yet
+        Assert.Equal(DeleteLookAhead.MostPerListing, ahead.FilesPerListing());
     }
 
     [Fact]
