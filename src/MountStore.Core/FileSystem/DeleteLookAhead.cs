@@ -12,14 +12,14 @@ namespace MountStore.Core.FileSystem;
 /// changed elsewhere is not deleted), so every file cost a HEAD and a DELETE end to end. A delete
 /// now takes the answer of the last moment (<see cref="RecentAnswers"/>: a lookup's HEAD of the
 /// name, or what this class asked), and once two files of one folder are unlinked in a row, the
-/// files after the last are asked about in the background: with one listing page
-/// (as many names from the last one on as the run deletes in most of a second: <see cref="FilesPerListing"/>) where a listing row tells a large
-/// object (<see cref="StoreLimits.ListingsMarkLargeObjects"/>), with a HEAD each, a few at a time,
-/// where it does not. Only the DELETE is waited for, and with the listing the server answers one
-/// request where it answered one per file (measured on the local Swift, `rm -r` of 1,000 files
-/// this mount wrote: 7.9 s with a HEAD beside each DELETE, 6.0 s with the listing, 6.0 s with no
-/// question at all). A single unlink starts nothing, so `rm one-file` costs no request it does
-/// not need.
+/// files after the last are asked about in the background: with one listing page (as many
+/// names from the last one on as the run deletes in most of a second: <see cref="FilesPerListing"/>)
+/// where a listing row tells a large object (<see cref="StoreLimits.ListingsMarkLargeObjects"/>),
+/// with a HEAD each, a few at a time, where it does not. Only the DELETE is waited for, and with
+/// the listing the server answers one request where it answered one per file (measured on the
+/// local Swift, `rm -r` of 1,000 files this mount wrote: 7.9 s with a HEAD beside each DELETE,
+/// 6.0 s with the listing, 6.0 s with no question at all). A single unlink starts nothing, so
+/// `rm one-file` costs no request it does not need.
 /// </summary>
 /// <remarks>
 /// <para>A listing row answers what the HEAD did only for a plain object: Swift marks an SLO's row
