@@ -51,6 +51,21 @@ public sealed class DirectoryListingTests
     }
 
     [Fact]
+    public void An_entry_replaced_by_an_equal_one_can_be_replaced_and_removed_again()
+    {
+        // the lookup by name keeps its old object when the new one is equal (a chmod to the mode
+        // a folder already has); the list holds the new one: both must still find it
+        var listing = ListingOf("a", "b", "c");
+        var again = listing.With(new DirectoryEntry("b", FileOf(1)));
+
+        Assert.Equal(["a", "c"], NamesOf(again.Without("b")));
+        var changed = again.With(new DirectoryEntry("b", FileOf(9)));
+        Assert.Equal(["a", "b", "c"], NamesOf(changed));
+        Assert.Equal(9, changed.Find("b")!.Attributes.Size);
+        Assert.Equal(9, changed.Entries[1].Attributes.Size);
+    }
+
+    [Fact]
     public void A_listing_in_another_order_still_replaces_and_removes_the_named_entry()
     {
         // a store that sorts otherwise (here: not by bytes): the entry is found by looking at each

@@ -68,16 +68,18 @@ public sealed class DirectoryListing
             : this;
 
     /// <summary>
-    /// Where <paramref name="existing"/>, an entry of this listing, stands. By name in O(log n):
+    /// Where the entry named as <paramref name="existing"/> stands. By name in O(log n):
     /// <c>ImmutableList.Remove(item)</c> compares every entry before it (a file created or
     /// removed in a folder of n files cost n record comparisons: 8% of the mount's CPU in `cp -r`
     /// of 1,000 files). A listing whose order is not UTF-8 byte order (a store that sorts
-    /// otherwise) is searched entry by entry, as before.
+    /// otherwise) is searched entry by entry. By name, not by reference: names are unique here,
+    /// and the list and the dictionary may hold different but equal objects for one name
+    /// (<c>ImmutableDictionary.SetItem</c> keeps its old value when the new one is equal).
     /// </summary>
     private int PositionOf(DirectoryEntry existing)
     {
         var index = _entries.BinarySearch(existing, ByName);
-        return index >= 0 && ReferenceEquals(_entries[index], existing) ? index : _entries.IndexOf(existing, ReferenceEqualityComparer.Instance);
+        return index >= 0 && _entries[index].Name == existing.Name ? index : _entries.FindIndex(e => e.Name == existing.Name);
     }
 
     /// <summary>This listing, marked as having (or not) a marker object.</summary>
