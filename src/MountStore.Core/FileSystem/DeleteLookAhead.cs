@@ -90,16 +90,9 @@ public sealed class DeleteLookAhead(
         bool inARow;
         lock (_lock)
         {
-            inARow = _lastUnlink is { } last && last.Folder == folder && now - last.At < freshFor;
-            if (inARow)
-            {
-                var gap = now - _lastUnlink!.Value.At;
-                _pace = _pace is { } pace ? pace + (gap - pace) / 4 : gap;
-            }
-            else
-            {
-                _pace = null;
-            }
+            var gap = _lastUnlink is { } last && last.Folder == folder ? now - last.At : (TimeSpan?)null;
+            inARow = gap < freshFor;
+            _pace = !inARow ? null : _pace is { } pace ? pace + (gap!.Value - pace) / 4 : gap;
             _lastUnlink = (folder, now);
         }
         if (!inARow || listing is null)

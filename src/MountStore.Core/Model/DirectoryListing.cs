@@ -53,11 +53,16 @@ public sealed class DirectoryListing
     /// <summary>This listing with <paramref name="entry"/> added or replaced; same fetch time.</summary>
     public DirectoryListing With(DirectoryEntry entry)
     {
-        var entries = _entries;
+        ImmutableList<DirectoryEntry> entries;
         if (_byName.TryGetValue(entry.Name, out var existing))
-            entries = entries.RemoveAt(PositionOf(existing));
-        var index = entries.BinarySearch(entry, ByName);
-        entries = entries.Insert(index < 0 ? ~index : index, entry);
+        {
+            entries = _entries.SetItem(PositionOf(existing), entry); // same name, same place
+        }
+        else
+        {
+            var index = _entries.BinarySearch(entry, ByName);
+            entries = _entries.Insert(index < 0 ? ~index : index, entry);
+        }
         return new DirectoryListing(entries, _byName.SetItem(entry.Name, entry), FetchedAt, HasMarker);
     }
 
